@@ -1,0 +1,273 @@
+"""A whole briefing: load its files, validate them, verify every citation.
+
+``load_briefing`` runs the stages for one folder and returns either a cited, frozen
+``Briefing`` or the full list of problems found across its files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .errors import Problem
+from .load import Document, PathKey, load_yaml, read_text
+from .validate import validate
+from .verify import SourceIndex, references, unique_ids, verbatim
+
+SLUG_RE = re.compile(m.SLUG_PATTERN)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Any cited statement of the briefing, for corroboration and coverage.
+
+    Attributes:
+        kind: takeaway, actor, event, estimate, quote or reaction.
+        id: The fact's id (takeaways are numbered).
+        label: Short text naming the fact.
+        citations: Its citations.
+    """
+
+    kind: str
+    id: str
+    label: str
+    citations: tuple[m.Citation, ...]
+
+    @property
+    def source_ids(self) -> list[str]:
+        """Distinct cited sources, in citation order."""
+        return list(dict.fromkeys(c.source for c in self.citations))
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A validated, verified briefing: what templates receive.
+
+    Attributes:
+        slug: Folder name, the briefing's id.
+        meta: briefing.yaml.
+        sources: Stored sources.
+        actors: People, organisations, states.
+        events: Timeline events, in file order.
+        figures: Metrics with their estimates.
+        quotes: Direct quotations.
+        reactions: Reactions.
+        texts: Stored text of each source, by source id.
+    """
+
+    slug: str
+    meta: m.BriefingMeta
+    sources: tuple[m.Source, ...]
+    actors: tuple[m.Actor, ...] = ()
+    events: tuple[m.Event, ...] = ()
+    figures: tuple[m.Figure, ...] = ()
+    quotes: tuple[m.Quote, ...] = ()
+    reactions: tuple[m.Reaction, ...] = ()
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @cached_property
+    def actor(self) -> dict[str, m.Actor]:
+        """Actors by id."""
+        return {a.id: a for a in self.actors}
+
+    @cached_property
+    def source(self) -> dict[str, m.Source]:
+        """Sources by id."""
+        return {s.id: s for s in self.sources}
+
+    @cached_property
+    def quote(self) -> dict[str, m.Quote]:
+        """Quotes by id."""
+        return {q.id: q for q in self.quotes}
+
+    @cached_property
+    def facts(self) -> list[Fact]:
+        """Every cited fact, in page order."""
+        out = [Fact("takeaway", f"takeaway-{i + 1}", t.text, tuple(t.citations))
+               for i, t in enumerate(self.meta.takeaways)]
+        out += [Fact("actor", a.id, a.name, tuple(a.citations)) for a in self.actors]
+        out += [Fact("event", e.id, e.summary, tuple(e.citations)) for e in self.timeline]
+        out += [Fact("estimate", f"{f.id}-{e.id}", f"{f.metric}: {e.id}", tuple(e.citations))
+                for f in self.figures for e in f.estimates]
+        out += [Fact("quote", q.id, q.text, tuple(q.citations)) for q in self.quotes]
+        out += [Fact("reaction", r.id, r.summary, tuple(r.citations)) for r in self.reactions]
+        return out
+
+    @cached_property
+    def timeline(self) -> list[m.Event]:
+        """Events in chronological order (stable for equal dates)."""
+        return sorted(self.events, key=lambda e: e.date.sort_key)
+
+
+_LISTS = {  # file → (top-level key, kind name)
+    "sources.yaml": ("sources", "source"),
+    "actors.yaml": ("actors", "actor"),
+    "timeline.yaml": ("events", "event"),
+    "figures.yaml": ("figures", "figure"),
+    "quotes.yaml": ("quotes", "quote"),
+    "reactions.yaml": ("reactions", "reaction"),
+}
+
+
+def load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
+    """Load, validate and verify the briefing in ``folder`` (paths shown relative to ``root``)."""
+    rel = _rel(folder, root)
+    problems: list[Problem] = []
+    if not SLUG_RE.match(folder.name):
+        problems.append(Problem(rel, 0, 0, f"briefing folder name '{folder.name}' is not a valid id",
+                                "rename it to lowercase letters, digits and hyphens"))
+    docs, models = {}, {}
+    for name in sorted(p.name for p in folder.glob("*.y*ml")):
+        if name not in m.FILES:
+            problems.append(Problem(f"{rel}/{name}", 0, 0, f"unexpected file '{name}'",
+                                    f"a briefing holds {', '.join(m.FILES)}"))
+    for name, model in m.FILES.items():
+        path = folder / name
+        if not path.is_file():
+            if name in m.REQUIRED_FILES:
+                problems.append(Problem(f"{rel}/{name}", 0, 0, f"missing required file '{name}'"))
+            continue
+        doc, found = load_yaml(path, f"{rel}/{name}")
+        problems += found
+        if doc is None:
+            continue
+        docs[name] = doc
+        validated, found = validate(doc, model)
+        problems += found
+        if validated is not None:
+            models[name] = validated
+    texts, found = _source_texts(folder, rel, docs.get("sources.yaml"), models.get("sources.yaml"))
+    problems += found
+    absent = {name for name in m.FILES if not (folder / name).is_file()}
+    problems += _cross_check(docs, models, texts, absent)
+    if problems or "briefing.yaml" not in models or "sources.yaml" not in models:
+        return None, problems
+    get = lambda name, attr: tuple(getattr(models[name], attr)) if name in models else ()  # noqa: E731
+    return Briefing(
+        slug=folder.name, meta=models["briefing.yaml"], sources=get("sources.yaml", "sources"),
+        actors=get("actors.yaml", "actors"), events=get("timeline.yaml", "events"),
+        figures=get("figures.yaml", "figures"), quotes=get("quotes.yaml", "quotes"),
+        reactions=get("reactions.yaml", "reactions"), texts=texts,
+    ), []
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _source_texts(folder: Path, rel: str, doc: Document | None,
+                  sources: m.SourcesFile | None) -> tuple[dict[str, str], list[Problem]]:
+    if doc is None or sources is None:
+        return {}, []
+    texts, problems = {}, []
+    base = (folder / "sources").resolve()
+    for i, src in enumerate(sources.sources):
+        at = ("sources", i, "file")
+        target = (folder / src.file).resolve()
+        if Path(src.file).is_absolute() or not target.is_relative_to(base) or target == base:
+            problems.append(doc.problem(at, f"source file '{src.file}' is outside the briefing's "
+                                            "sources/ folder", "write a path like sources/upi.txt"))
+            continue
+        if not target.is_file():
+            stored = sorted(p.name for p in base.glob("*")) if base.is_dir() else []
+            problems.append(doc.problem(at, f"source file '{src.file}' does not exist",
+                                        f"stored texts: {', '.join(stored)}" if stored else
+                                        "store the article text under sources/"))
+            continue
+        text, problem = read_text(target, f"{rel}/{src.file}")
+        if problem is not None:
+            problems.append(problem)
+        elif text is not None:
+            texts[src.id] = text
+    return texts, problems
+
+
+def _citations(items: list[Any], base: PathKey) -> Iterator[tuple[PathKey, m.Citation]]:
+    for i, item in enumerate(items):
+        for j, cite in enumerate(item.citations):
+            yield (*base, i, "citations", j), cite
+
+
+def _cross_check(docs: dict[str, Document], models: dict[str, Any],
+                 texts: dict[str, str], absent: set[str]) -> list[Problem]:
+    """Ids, references and verbatim checks; a kind whose file failed is not checked against."""
+    problems: list[Problem] = []
+    ids: dict[str, list[str]] = {}
+    for name, (key, kind) in _LISTS.items():
+        if name in absent:
+            ids[kind] = []
+        elif name in models:
+            items = getattr(models[name], key)
+            problems += unique_ids(docs[name], items, (key,), kind)
+            ids[kind] = [item.id for item in items]
+    for name, model in models.items():
+        if name == "figures.yaml":
+            for i, fig in enumerate(model.figures):
+                problems += unique_ids(docs[name], fig.estimates, ("figures", i, "estimates"), "estimate")
+    if "sources.yaml" not in models:
+        return problems
+    index = SourceIndex(texts)
+    file_of = {s.id: s.file for s in models["sources.yaml"].sources}
+    for name, model in models.items():
+        doc = docs[name]
+        cites = list(_all_citations(name, model))
+        problems += references(doc, ((p + ("source",), c.source) for p, c, _ in cites),
+                               "source", ids.get("source", []))
+        for path, cite, quote in cites:
+            if cite.excerpt is not None:
+                problems += verbatim(doc, index, (*path, "excerpt"), cite.source, cite.excerpt,
+                                     "excerpt", file_of)
+            elif quote is not None:
+                problems += verbatim(doc, index, path, cite.source, quote, "quote", file_of)
+        if "actor" in ids:
+            problems += references(doc, _actor_refs(name, model), "actor", ids["actor"])
+        if name == "reactions.yaml" and "quote" in ids:
+            problems += references(doc, ((("reactions", i, "quotes", j), q)
+                                         for i, r in enumerate(model.reactions)
+                                         for j, q in enumerate(r.quotes)), "quote", ids["quote"])
+    return problems
+
+
+def _all_citations(name: str, model: Any) -> Iterator[tuple[PathKey, m.Citation, str | None]]:
+    """Every citation in a file, with the quote text it must contain (for quotes)."""
+    if name == "briefing.yaml":
+        yield from ((p, c, None) for p, c in _citations(model.takeaways, ("takeaways",)))
+    elif name == "actors.yaml":
+        yield from ((p, c, None) for p, c in _citations(model.actors, ("actors",)))
+    elif name == "timeline.yaml":
+        yield from ((p, c, None) for p, c in _citations(model.events, ("events",)))
+        for i, event in enumerate(model.events):
+            yield from ((p, c, None) for p, c in
+                        _citations(event.other_dates, ("events", i, "other_dates")))
+    elif name == "figures.yaml":
+        for i, fig in enumerate(model.figures):
+            yield from ((p, c, None) for p, c in
+                        _citations(fig.estimates, ("figures", i, "estimates")))
+    elif name == "quotes.yaml":
+        for p, c in _citations(model.quotes, ("quotes",)):
+            yield p, c, model.quotes[p[1]].text
+    elif name == "reactions.yaml":
+        yield from ((p, c, None) for p, c in _citations(model.reactions, ("reactions",)))
+
+
+def _actor_refs(name: str, model: Any) -> Iterator[tuple[PathKey, str]]:
+    if name == "timeline.yaml":
+        for i, event in enumerate(model.events):
+            yield from ((("events", i, "actors", j), a) for j, a in enumerate(event.actors))
+    elif name == "figures.yaml":
+        for i, fig in enumerate(model.figures):
+            for j, est in enumerate(fig.estimates):
+                yield from ((("figures", i, "estimates", j, "estimators", k), a)
+                            for k, a in enumerate(est.estimators))
+    elif name == "quotes.yaml":
+        yield from ((("quotes", i, "speaker"), q.speaker) for i, q in enumerate(model.quotes))
+    elif name == "reactions.yaml":
+        yield from ((("reactions", i, "actor"), r.actor) for i, r in enumerate(model.reactions))

@@ -1,0 +1,105 @@
+"""Dates with an explicit precision: a day, a month, a season or a year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+# The month each season starts in (northern hemisphere), for sorting only.
+_SEASONS = {"winter": 1, "spring": 3, "summer": 6, "fall": 9, "autumn": 9}
+PATTERN = (r"^(\d{4}(-\d{2}(-\d{2})?)?|(spring|summer|fall|autumn|winter) \d{4})$")
+_SEASON_RE = re.compile(r"^(spring|summer|fall|autumn|winter) (\d{4})$")
+_ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class Precision(str, Enum):
+    """How precisely a date is known."""
+
+    DAY = "day"
+    MONTH = "month"
+    SEASON = "season"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    """A date stated only as precisely as the sources state it.
+
+    Attributes:
+        text: The date as written in the YAML (``2025-04-28``, ``2024-06``, ``fall 2024``, ``2024``).
+        precision: Day, month, season or year.
+        year: The year.
+        month: The month (1-12) for day and month precision, else ``None``.
+        day: The day of the month for day precision, else ``None``.
+        season: The season's name for season precision, else ``None``.
+    """
+
+    text: str
+    precision: Precision
+    year: int
+    month: int | None = None
+    day: int | None = None
+    season: str | None = None
+
+    @classmethod
+    def parse(cls, value: str) -> FuzzyDate:
+        """Parse ``value``; raise ``ValueError`` with a readable message when it is not a date."""
+        if not isinstance(value, str):
+            raise ValueError("expected a date such as 2025-04-28, 2025-04, fall 2024 or 2025")
+        text = value.strip()
+        season = _SEASON_RE.match(text)
+        if season:
+            return cls(text, Precision.SEASON, int(season.group(2)), season=season.group(1))
+        iso = _ISO_RE.match(text)
+        if not iso:
+            raise ValueError(
+                f"'{value}' is not a date; write 2025-04-28 (day), 2025-04 (month), "
+                "fall 2024 (season) or 2025 (year)")
+        year, month, day = (int(g) if g else None for g in iso.groups())
+        assert year is not None
+        if month is None:
+            return cls(text, Precision.YEAR, year)
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{value}' has no month {month:02d}")
+        if day is None:
+            return cls(text, Precision.MONTH, year, month)
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a day of the calendar "
+                             f"({_MONTHS[month - 1]} {year} has no day {day})") from None
+        return cls(text, Precision.DAY, year, month, day)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, int]:
+        """Chronological key; a vaguer date sorts after the precise dates it may cover."""
+        if self.precision is Precision.SEASON:
+            return (self.year, _SEASONS[self.season or "winter"], 32, 1)
+        rank = {Precision.DAY: 0, Precision.MONTH: 2, Precision.YEAR: 3}[self.precision]
+        return (self.year, self.month or 13, self.day or 32, rank)
+
+    @property
+    def label(self) -> str:
+        """Human label at the date's own precision: ``Monday 28 April 2025``, ``fall 2024``."""
+        if self.precision is Precision.DAY:
+            assert self.month and self.day
+            weekday = dt.date(self.year, self.month, self.day).strftime("%A")
+            return f"{weekday} {self.day} {_MONTHS[self.month - 1]} {self.year}"
+        if self.precision is Precision.MONTH:
+            assert self.month
+            return f"{_MONTHS[self.month - 1]} {self.year}"
+        if self.precision is Precision.SEASON:
+            return f"{(self.season or '').capitalize()} {self.year}"
+        return str(self.year)
+
+    @property
+    def iso(self) -> str:
+        """The date as written (ISO 8601 for day, month and year precision)."""
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text

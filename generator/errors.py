@@ -1,0 +1,48 @@
+"""Problems reported to editors, and the exceptions that carry them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located like a compiler error.
+
+    Attributes:
+        path: File path relative to the project root, with forward slashes.
+        line: 1-based line number (0 when the whole file is meant).
+        col: 1-based column number (0 when the whole file is meant).
+        message: What was expected and what was found.
+        hint: How to fix it, when there is something useful to say.
+    """
+
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        """Render as ``path:line:col: message`` plus an indented hint line."""
+        where = self.path if self.line == 0 else f"{self.path}:{self.line}:{self.col}"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class BriefsiteError(Exception):
+    """Root of every error briefsite reports to a user (never shown as a traceback)."""
+
+
+class ContentError(BriefsiteError):
+    """The content has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the content")
+
+
+class BuildError(BriefsiteError):
+    """Rendering or building the site failed; the previous site was left as it was."""

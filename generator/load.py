@@ -1,0 +1,224 @@
+"""Strict, positioned YAML loading.
+
+YAML is read from its event stream (libyaml when available), so that nothing is guessed and
+nothing dangerous is ever constructed:
+
+* every scalar stays a string (``NO``, ``1.10``, ``2025-04-28`` are text until the model
+  types them); only an empty plain value, ``~`` and ``null`` mean "no value";
+* tags, anchors and aliases are refused before any object is built from them;
+* duplicate keys are errors; nesting and file size are capped;
+* every key and value keeps its line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from .errors import Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 20
+_NULLS = {"", "~", "null"}
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PathKey = tuple[int | str, ...]
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A 1-based line and column."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: plain data plus the position of every key and value.
+
+    Attributes:
+        rel: Path relative to the project root, as shown in problems.
+        data: Nested dicts, lists, strings and ``None``.
+        values: Position of the value at each path, e.g. ``("figures", 2, "id")``.
+        keys: Position of the mapping key at each path.
+    """
+
+    rel: str
+    data: Any = None
+    values: dict[PathKey, Pos] = field(default_factory=dict)
+    keys: dict[PathKey, Pos] = field(default_factory=dict)
+
+    def pos(self, path: PathKey, *, key: bool = False) -> Pos:
+        """Position of ``path``, or of its nearest existing ancestor."""
+        path = tuple(path)
+        while True:
+            if key and path in self.keys:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return Pos(1, 1)
+            path = path[:-1]
+
+    def problem(self, path: PathKey, message: str, hint: str = "", *, key: bool = False) -> Problem:
+        """A problem located at ``path`` in this file."""
+        at = self.pos(path, key=key)
+        return Problem(self.rel, at.line, at.col, message, hint)
+
+
+class _Refused(Exception):
+    def __init__(self, mark: Any, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.pos = Pos(mark.line + 1, mark.column + 1)
+        self.message = message
+        self.hint = hint
+
+
+def read_text(path: Path, rel: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, Problem | None]:
+    """Read a UTF-8 text file (BOM and CRLF accepted), or explain why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, Problem(
+                rel, 1, 1, f"file is too large ({size:,} bytes; the limit is {max_bytes:,})",
+                "split the content across briefings or files",
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Problem(
+            rel, line, col, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            "save the file as UTF-8",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def load_yaml(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
+    """Load one YAML file strictly. Returns the document, or ``None`` and its problems."""
+    text, problem = read_text(path, rel)
+    if problem is not None:
+        return None, [problem]
+    assert text is not None
+    return parse_yaml(text, rel)
+
+
+def parse_yaml(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text strictly (see the module docstring)."""
+    doc = Document(rel)
+    parser = _Parser(text)
+    try:
+        events = _events(parser)
+        next(events)  # StreamStart
+        first = next(events)
+        if isinstance(first, yaml.StreamEndEvent):
+            return None, [Problem(rel, 1, 1, "file is empty", "remove the file or add content")]
+        _expect_plain_document(first)
+        doc.data = _node(next(events), events, (), 1, doc)
+        end = next(events)
+        if not isinstance(end, yaml.DocumentEndEvent):
+            raise _Refused(end.start_mark, "unexpected content after the document")
+        extra = next(events)
+        if not isinstance(extra, yaml.StreamEndEvent):
+            raise _Refused(extra.start_mark, "a file must hold one YAML document, found another",
+                           "remove the '---' line and what follows, or merge the documents")
+    except _Refused as exc:
+        return None, [Problem(rel, exc.pos.line, exc.pos.col, exc.message, exc.hint)]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(exc, rel, text)]
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        return None, [Problem(rel, 1, 1, f"YAML error: {exc}")]
+    finally:
+        parser.dispose()
+    if doc.data is None:
+        return None, [Problem(rel, 1, 1, "file is empty", "remove the file or add content")]
+    return doc, []
+
+
+def _events(parser: Any) -> Iterator[Any]:
+    while True:
+        event = parser.get_event()
+        if event is None:
+            return
+        yield event
+
+
+def _expect_plain_document(event: Any) -> None:
+    if event.tags:
+        raise _Refused(event.start_mark, "%TAG directives are not allowed")
+
+
+def _node(event: Any, events: Iterator[Any], path: PathKey, depth: int, doc: Document) -> Any:
+    if isinstance(event, yaml.AliasEvent):
+        raise _Refused(event.start_mark, f"aliases (*{event.anchor}) are not allowed",
+                       "write the value out in full")
+    if event.anchor is not None:
+        raise _Refused(event.start_mark, f"anchors (&{event.anchor}) are not allowed",
+                       "write each value out in full")
+    if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
+        raise _Refused(event.start_mark, f"YAML tags are not allowed (found '{event.tag}')",
+                       "remove the tag; every value is read as text and typed by the model")
+    doc.values[path] = Pos(event.start_mark.line + 1, event.start_mark.column + 1)
+    if isinstance(event, yaml.ScalarEvent):
+        if event.style is None and event.value in _NULLS:
+            return None
+        return event.value
+    if depth > MAX_DEPTH:
+        raise _Refused(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[Any] = []
+        for item in events:
+            if isinstance(item, yaml.SequenceEndEvent):
+                return items
+            items.append(_node(item, events, (*path, len(items)), depth + 1, doc))
+    if isinstance(event, yaml.MappingStartEvent):
+        return _mapping(events, path, depth, doc)
+    raise _Refused(event.start_mark, "unexpected YAML structure")
+
+
+def _mapping(events: Iterator[Any], path: PathKey, depth: int, doc: Document) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key_event in events:
+        if isinstance(key_event, yaml.MappingEndEvent):
+            return result
+        if not isinstance(key_event, yaml.ScalarEvent):
+            raise _Refused(key_event.start_mark, "mapping keys must be plain text")
+        if key_event.tag is not None or key_event.anchor is not None:
+            raise _Refused(key_event.start_mark, "tags and anchors are not allowed on keys")
+        key = key_event.value
+        key_pos = Pos(key_event.start_mark.line + 1, key_event.start_mark.column + 1)
+        if key in result:
+            first = doc.keys[(*path, key)]
+            raise _Refused(key_event.start_mark, f"duplicate key '{key}' (first at line {first.line})",
+                           "a repeated key would silently replace the first value; keep one")
+        doc.keys[(*path, key)] = key_pos
+        result[key] = _node(next(events), events, (*path, key), depth + 1, doc)
+    raise _Refused(yaml.Mark("", 0, 0, 0, None, None), "unexpected end of file")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    message = f"YAML syntax error: {exc.problem or exc.context}"
+    if exc.context and exc.problem:
+        message = f"YAML syntax error: {exc.problem} ({exc.context})"
+    hint = ""
+    lines = text.split("\n")
+    bad = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in bad[: max(col, 1)] or "'\\t'" in str(exc.problem):
+        hint = "YAML indentation must use spaces, not tabs"
+    elif "mapping values are not allowed" in str(exc.problem):
+        hint = "quote the value if it contains ': ' (for example summary: \"a: b\")"
+    elif "could not find expected ':'" in str(exc.problem):
+        hint = "check the indentation of this line and the one before"
+    return Problem(rel, line, col, message, hint)

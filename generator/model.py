@@ -1,0 +1,334 @@
+"""The content model: one pydantic model per YAML file, strict and frozen.
+
+Every field has a description; they feed the JSON Schema and the docs. Values arrive as
+strings from the strict loader (see ``load.py``) and are typed here.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      PlainSerializer, WithJsonSchema, model_validator)
+
+from . import dates
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$", re.IGNORECASE)
+
+
+def _slug(value: Any) -> Any:
+    if isinstance(value, str) and not re.match(SLUG_PATTERN, value):
+        raise ValueError(f"'{value}' is not a valid id: use lowercase letters, digits and "
+                         "single hyphens (for example kim-jong-un)")
+    return value
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, str):
+        if not re.fullmatch(r"[0-9]{1,12}", value.strip()):
+            raise ValueError(f"'{value}' is not a whole number; write digits only, e.g. 12000")
+        return int(value)
+    return value
+
+
+def _fuzzy(value: Any) -> Any:
+    return value if isinstance(value, dates.FuzzyDate) else dates.FuzzyDate.parse(value)
+
+
+def _day(value: dates.FuzzyDate) -> dates.FuzzyDate:
+    if value.precision is not dates.Precision.DAY:
+        raise ValueError(f"'{value.text}' must be a day, e.g. 2025-04-28")
+    return value
+
+
+def _url(value: str) -> str:
+    if not _URL_RE.match(value):
+        raise ValueError(f"'{value}' is not an http(s) URL; only http:// and https:// links "
+                         "are allowed")
+    return value
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=20_000)]
+Count = Annotated[int, BeforeValidator(_count), Field(ge=0),
+                  WithJsonSchema({"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 0})]
+FuzzyDate = Annotated[
+    dates.FuzzyDate, BeforeValidator(_fuzzy), PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": dates.PATTERN,
+                    "description": "2025-04-28 (day), 2025-04 (month), fall 2024 (season) or 2025 (year)"}),
+]
+Day = Annotated[FuzzyDate, AfterValidator(_day)]
+Url = Annotated[str, AfterValidator(_url)]
+
+
+class Model(BaseModel):
+    """Base of every content model: unknown fields are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=False)
+
+
+class Citation(Model):
+    """A pointer from a fact to a stored source, with an optional verified excerpt."""
+
+    source: Slug = Field(description="Id of a source in sources.yaml.")
+    excerpt: Optional[Text] = Field(
+        None, description="Words copied verbatim from the source's stored text; verified at every check.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_id(cls, data: Any) -> Any:
+        return {"source": data} if isinstance(data, str) else data
+
+
+Citations = Annotated[list[Citation], Field(min_length=1, description=(
+    "Sources that support this fact (at least one): a source id, or a mapping with source and excerpt."))]
+
+
+class Status(str, Enum):
+    """Publication status of a briefing."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Takeaway(Model):
+    """One key takeaway shown on the overview page."""
+
+    text: Text = Field(description="The takeaway, one sentence.")
+    citations: Citations
+
+
+class ChangelogEntry(Model):
+    """One update to the briefing, shown on the overview page and in the Atom feed."""
+
+    date: Day = Field(description="Day of the update (YYYY-MM-DD).")
+    summary: Text = Field(description="What changed.")
+
+
+class BriefingMeta(Model):
+    """briefing.yaml: the briefing's metadata."""
+
+    title: Text = Field(description="Headline of the briefing.")
+    summary: Text = Field(description="One-paragraph summary.")
+    event_date: FuzzyDate = Field(description="When the event happened.")
+    last_updated: Day = Field(description="Day the briefing was last updated (YYYY-MM-DD).")
+    status: Status = Field(description="draft (hidden from the published site) or published.")
+    takeaways: list[Takeaway] = Field(default_factory=list, description="Key takeaways, in order.")
+    changelog: list[ChangelogEntry] = Field(default_factory=list, description="Updates, newest first.")
+
+
+class Source(Model):
+    """A stored article. Outlet, author, date and URL only where the text states them."""
+
+    id: Slug = Field(description="Id used by citations.")
+    file: Text = Field(description="Stored text, relative to the briefing folder, inside sources/.")
+    label: Text = Field(description="Short display name, e.g. 'UPI (Paul Godfrey)'.")
+    title: Optional[Text] = Field(None, description="Headline, where the text states one.")
+    outlet: Optional[Text] = Field(None, description="Publisher, only where the text states it.")
+    author: Optional[Text] = Field(None, description="Author, only where the text states it.")
+    published: Optional[FuzzyDate] = Field(None, description="Publication date, only where stated.")
+    url: Optional[Url] = Field(None, description="http(s) URL of the original, only where known.")
+    notes: Optional[Text] = Field(None, description="What the text says about its own origin.")
+
+
+class SourcesFile(Model):
+    """sources.yaml."""
+
+    sources: list[Source] = Field(min_length=1, description="The briefing's stored sources.")
+
+
+class ActorKind(str, Enum):
+    """What kind of actor."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    STATE = "state"
+
+
+class Actor(Model):
+    """A person, organisation or state that appears in the briefing."""
+
+    id: Slug = Field(description="Id used by events, figures, quotes and reactions.")
+    name: Text = Field(description="Name as readers know it.")
+    kind: ActorKind = Field(description="person, organisation or state.")
+    role: Text = Field(description="Who they are in this story.")
+    affiliation: Optional[Text] = Field(None, description="Organisation they belong to.")
+    country: Optional[Text] = Field(None, description="Country they belong to.")
+    side: Slug = Field(description="Group on the Who page, e.g. north-korea, ukraine.")
+    citations: Citations
+
+
+class ActorsFile(Model):
+    """actors.yaml."""
+
+    actors: list[Actor] = Field(default_factory=list, description="People, organisations, states.")
+
+
+class OtherDate(Model):
+    """Another date a source gives for the same event."""
+
+    date: FuzzyDate = Field(description="The date this source gives.")
+    note: Optional[Text] = Field(None, description="How the source puts it.")
+    citations: Citations
+
+
+class Event(Model):
+    """One dated event on the timeline."""
+
+    id: Slug = Field(description="Event id.")
+    date: FuzzyDate = Field(description="When, at the precision the sources give.")
+    summary: Text = Field(description="What happened.")
+    actors: list[Slug] = Field(default_factory=list, description="Ids of actors involved.")
+    other_dates: list[OtherDate] = Field(default_factory=list,
+                                         description="Other dates given by other sources.")
+    citations: Citations
+
+
+class TimelineFile(Model):
+    """timeline.yaml."""
+
+    events: list[Event] = Field(default_factory=list, description="Dated events.")
+
+
+class Qualifier(str, Enum):
+    """How an estimate is qualified in the source."""
+
+    EXACT = "exact"
+    ABOUT = "about"
+    UP_TO = "up-to"
+    AT_LEAST = "at-least"
+    MORE_THAN = "more-than"
+    BETWEEN = "between"
+
+
+class Estimate(Model):
+    """One estimator's number for a metric, as of a date."""
+
+    id: Slug = Field(description="Estimate id, unique within its figure.")
+    value: Optional[Count] = Field(None, description="A single number (or give low and high).")
+    low: Optional[Count] = Field(None, description="Lower end of a range.")
+    high: Optional[Count] = Field(None, description="Upper end of a range.")
+    qualifier: Qualifier = Field(description="exact, about, up-to, at-least, more-than or between.")
+    estimators: list[Slug] = Field(min_length=1, description="Ids of the actors who estimated it.")
+    as_of: Optional[FuzzyDate] = Field(None, description="When the estimate was made, if stated.")
+    note: Optional[Text] = Field(None, description="Editor's note on this estimate.")
+    citations: Citations
+
+    @model_validator(mode="after")
+    def _value_or_range(self) -> Estimate:
+        has_range = self.low is not None or self.high is not None
+        if self.value is not None and has_range:
+            raise ValueError("give either value or low and high, not both")
+        if self.value is None and (self.low is None or self.high is None):
+            raise ValueError("give a value, or both low and high")
+        if has_range and self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"low ({self.low}) is greater than high ({self.high})")
+        if self.qualifier is Qualifier.BETWEEN and not has_range:
+            raise ValueError("qualifier 'between' needs low and high")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The interval the estimate claims, for telling agreement from disagreement."""
+        if self.value is None:
+            return float(self.low or 0), float(self.high or 0)
+        v = float(self.value)
+        return {
+            Qualifier.UP_TO: (0.0, v),
+            Qualifier.AT_LEAST: (v, float("inf")),
+            Qualifier.MORE_THAN: (v, float("inf")),
+        }.get(self.qualifier, (v, v))
+
+    @property
+    def upper(self) -> int:
+        """The largest number stated (for chart scales)."""
+        return int(self.value if self.value is not None else (self.high or 0))
+
+
+class Figure(Model):
+    """A metric and every estimate of it, kept side by side."""
+
+    id: Slug = Field(description="Figure id.")
+    metric: Text = Field(description="What is counted.")
+    unit: Text = Field(description="Unit of the numbers, e.g. soldiers.")
+    note: Optional[Text] = Field(None, description="Editor's note on the metric.")
+    estimates: list[Estimate] = Field(min_length=1, description="Every estimate, never averaged.")
+
+    @property
+    def disagrees(self) -> bool:
+        """True when two estimates claim intervals that do not overlap."""
+        spans = [e.bounds for e in self.estimates]
+        return max(lo for lo, _ in spans) > min(hi for _, hi in spans)
+
+
+class FiguresFile(Model):
+    """figures.yaml."""
+
+    figures: list[Figure] = Field(default_factory=list, description="Metrics with their estimates.")
+
+
+class Quote(Model):
+    """A direct quotation, verified verbatim against each cited source."""
+
+    id: Slug = Field(description="Quote id.")
+    speaker: Slug = Field(description="Id of the actor quoted.")
+    text: Text = Field(description="The exact words, without surrounding quotation marks.")
+    context: Text = Field(description="When, where and to whom it was said.")
+    date: Optional[FuzzyDate] = Field(None, description="When it was said, if stated.")
+    citations: Citations
+
+
+class QuotesFile(Model):
+    """quotes.yaml."""
+
+    quotes: list[Quote] = Field(default_factory=list, description="Direct quotations.")
+
+
+class Stance(str, Enum):
+    """An actor's stance in a reaction."""
+
+    CONDEMNS = "condemns"
+    CONCERNED = "concerned"
+    DENIES = "denies"
+    PRAISES = "praises"
+    SUPPORTS = "supports"
+    NEUTRAL = "neutral"
+
+
+class Reaction(Model):
+    """How a country or organisation reacted."""
+
+    id: Slug = Field(description="Reaction id.")
+    actor: Slug = Field(description="Id of the reacting actor.")
+    stance: Stance = Field(description="condemns, concerned, denies, praises, supports or neutral.")
+    summary: Text = Field(description="What they said or did.")
+    date: Optional[FuzzyDate] = Field(None, description="When, if stated.")
+    quotes: list[Slug] = Field(default_factory=list, description="Ids of quotes in quotes.yaml.")
+    citations: Citations
+
+
+class ReactionsFile(Model):
+    """reactions.yaml."""
+
+    reactions: list[Reaction] = Field(default_factory=list, description="Reactions.")
+
+
+FILES: dict[str, type[Model]] = {
+    "briefing.yaml": BriefingMeta,
+    "sources.yaml": SourcesFile,
+    "actors.yaml": ActorsFile,
+    "timeline.yaml": TimelineFile,
+    "figures.yaml": FiguresFile,
+    "quotes.yaml": QuotesFile,
+    "reactions.yaml": ReactionsFile,
+}
+REQUIRED_FILES = ("briefing.yaml", "sources.yaml")

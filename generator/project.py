@@ -1,0 +1,104 @@
+"""The project: site-wide settings plus every briefing under ``content/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from pydantic import Field
+
+from .briefing import Briefing, load_briefing
+from .errors import Problem
+from .load import load_yaml
+from .model import Model, Slug, Text
+from .validate import validate
+from .verify import references
+
+CONFIG_FILE = "site_config/site.yaml"
+
+
+class SiteConfig(Model):
+    """site_config/site.yaml: site-wide settings."""
+
+    title: Text = Field(description="Site title, shown in the header and the browser tab.")
+    description: Text = Field(description="One-line description of the site.")
+    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                          description="Language of the site (BCP 47 tag, e.g. en, ko).")
+    briefing_order: list[Slug] = Field(
+        default_factory=list,
+        description="Briefing slugs in the order the home page and navigation list them; "
+                    "briefings not named follow, newest event first.")
+    show_drafts: bool = Field(False, description="Publish draft briefings too (true/false).")
+    copyright: Optional[Text] = Field(None, description="Footer copyright line.")
+    site_url: Optional[str] = Field(None, pattern=r"^https?://\S+$",
+                                    description="Public URL of the site (for the feed and JSON-LD).")
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the renderer needs: the settings and the briefings, in order.
+
+    Attributes:
+        config: site_config/site.yaml.
+        briefings: Every valid briefing, in display order (drafts included).
+    """
+
+    config: SiteConfig
+    briefings: tuple[Briefing, ...]
+
+    @property
+    def published(self) -> tuple[Briefing, ...]:
+        """The briefings readers see (drafts only when ``show_drafts`` is set)."""
+        return tuple(b for b in self.briefings
+                     if self.config.show_drafts or b.meta.status.value == "published")
+
+
+def briefing_folders(root: Path) -> list[Path]:
+    """Every briefing folder under ``content/``, sorted by name."""
+    content = root / "content"
+    return sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        if content.is_dir() else []
+
+
+def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], object]:
+    """Load and validate ``site_config/site.yaml``; returns the config, problems and document."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return None, [Problem(CONFIG_FILE, 0, 0, "missing site settings file",
+                              "create it with at least title: and description:")], None
+    doc, problems = load_yaml(path, CONFIG_FILE)
+    if doc is None:
+        return None, problems, None
+    config, problems = validate(doc, SiteConfig)
+    return config, problems, doc
+
+
+def load_site(root: Path) -> tuple[Site | None, list[Problem]]:
+    """Check the whole project; return the site, or ``None`` and every problem found."""
+    config, problems, doc = load_config(root)
+    folders = briefing_folders(root)
+    if not folders:
+        problems.append(Problem("content", 0, 0, "no briefings found",
+                                "create one with: briefsite new SLUG"))
+    briefings = []
+    for folder in folders:
+        briefing, found = load_briefing(folder, root)
+        problems += found
+        if briefing is not None:
+            briefings.append(briefing)
+    if config is not None and doc is not None:
+        known = [f.name for f in folders]
+        problems += references(doc, ((("briefing_order", i), s)  # type: ignore[attr-defined]
+                                     for i, s in enumerate(config.briefing_order)), "briefing", known)
+    if problems or config is None:
+        return None, sorted(problems)
+    return Site(config, tuple(_ordered(briefings, config.briefing_order))), []
+
+
+def _ordered(briefings: list[Briefing], order: list[str]) -> list[Briefing]:
+    rank = {slug: i for i, slug in enumerate(order)}
+    named = sorted((b for b in briefings if b.slug in rank), key=lambda b: rank[b.slug])
+    rest = sorted((b for b in briefings if b.slug not in rank),
+                  key=lambda b: (b.meta.event_date.sort_key, b.slug), reverse=True)
+    return named + rest

@@ -1,0 +1,104 @@
+"""Turn loaded YAML into models, mapping pydantic's error locations back to file positions."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .load import Document, PathKey
+
+M = TypeVar("M", bound=BaseModel)
+# Pydantic error-location parts that are not YAML keys (union and validator branches).
+_NOT_KEYS = {"function-after", "function-before", "function-plain", "str", "int", "list", "dict",
+             "model", "tagged-union", "json-or-python", "lax-or-strict"}
+
+
+def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
+    """Validate ``doc.data`` as ``model``; every error becomes a positioned problem."""
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = [_problem(doc, model, err) for err in exc.errors(include_url=False)]
+        return None, sorted(set(problems))
+
+
+def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
+    path: PathKey = tuple(p for p in err["loc"] if p not in _NOT_KEYS and not _is_branch(p))
+    kind = err["type"]
+    where = dotted(path)
+    if kind == "missing":
+        field = path[-1]
+        return doc.problem(path[:-1], f"{dotted(path[:-1]) or 'file'}: missing required field '{field}'",
+                           key=True)
+    if kind == "extra_forbidden":
+        known = _fields_at(model, path[:-1])
+        close = difflib.get_close_matches(str(path[-1]), known, n=1, cutoff=0.7)
+        hint = f"did you mean '{close[0]}'?" if close else (
+            f"allowed fields: {', '.join(known)}" if known else "")
+        return doc.problem(path, f"{where}: unknown field '{path[-1]}'", hint, key=True)
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"expected a mapping of fields, found {_describe(err.get('input'))}"
+    elif kind == "list_type":
+        message = f"expected a list, found {_describe(err.get('input'))}"
+    elif kind == "string_type":
+        message = f"expected text, found {_describe(err.get('input'))}"
+    elif kind == "enum":
+        message = f"{message}, found '{err.get('input')}'"
+    elif kind == "too_short" and isinstance(err.get("input"), list):
+        message = "must not be empty"
+    elif kind == "string_too_long":
+        message = f"text is too long ({len(err.get('input') or '')} characters)"
+    return doc.problem(path, f"{where or 'file'}: {message}")
+
+
+def _is_branch(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return f"text '{value[:40]}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def dotted(path: PathKey) -> str:
+    """``("figures", 2, "id")`` → ``figures[2].id``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
+    """Names of the fields of the model found at ``path`` inside ``model``."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

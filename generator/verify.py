@@ -1,0 +1,96 @@
+"""Cross-checks inside a briefing: ids, references, and verbatim quotes and excerpts."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from .errors import Problem
+from .load import Document, PathKey
+
+_TYPOGRAPHIC = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ",
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Normalise only whitespace and typographic quotes, apostrophes and dashes."""
+    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+
+
+def unknown_id(doc: Document, path: PathKey, kind: str, value: str, known: Sequence[str]) -> Problem:
+    """A problem for a reference to an id that does not exist, with the closest known ids."""
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+    listed = ", ".join(sorted(known)[:8]) + (", …" if len(known) > 8 else "")
+    hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else (
+        f"known: {listed}" if known else f"no {kind}s are defined")
+    if close:
+        hint += f" (known: {listed})"
+    return doc.problem(path, f"unknown {kind} '{value}'", hint)
+
+
+def unique_ids(doc: Document, items: Iterable[Any], base: PathKey, kind: str) -> list[Problem]:
+    """Every item's ``id`` must be unique within its list."""
+    seen: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        if item.id in seen:
+            first = doc.pos((*base, seen[item.id], "id")).line
+            problems.append(doc.problem((*base, i, "id"), f"duplicate {kind} id '{item.id}'",
+                                        f"first defined at line {first}; ids must be unique"))
+        else:
+            seen[item.id] = i
+    return problems
+
+
+def references(doc: Document, values: Iterable[tuple[PathKey, str]], kind: str,
+               known: Sequence[str]) -> list[Problem]:
+    """Each (path, id) must name a known id of ``kind``."""
+    known_set = set(known)
+    return [unknown_id(doc, path, kind, value, known) for path, value in values
+            if value not in known_set]
+
+
+class SourceIndex:
+    """Normalised stored texts, for verbatim look-ups."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self._norm = {sid: normalise(text) for sid, text in texts.items()}
+
+    def __contains__(self, source_id: str) -> bool:
+        return source_id in self._norm
+
+    def find(self, source_id: str, words: str) -> bool:
+        """True when ``words`` occur verbatim (after normalisation) in the source."""
+        needle = normalise(words)
+        return bool(needle) and needle in self._norm[source_id]
+
+    def closest(self, source_id: str, words: str) -> str:
+        """The passage of the source that best matches ``words`` (for hints)."""
+        hay, needle = self._norm[source_id], normalise(words)
+        if len(hay) * len(needle) > 50_000_000:  # keep hints cheap on huge inputs
+            return ""
+        matcher = difflib.SequenceMatcher(None, hay, needle, autojunk=False)
+        match = matcher.find_longest_match(0, len(hay), 0, len(needle))
+        if match.size < 8:
+            return ""
+        start = max(0, match.a - match.b)
+        return hay[start:start + len(needle)]
+
+
+def verbatim(doc: Document, index: SourceIndex, path: PathKey, source_id: str, words: str,
+             what: str, file_of: dict[str, str]) -> list[Problem]:
+    """``words`` must occur in the source's stored text."""
+    if source_id not in index or index.find(source_id, words):
+        return []
+    passage = index.closest(source_id, words)
+    hint = f'closest passage in the source: "{passage}"' if passage else (
+        "copy the words exactly; only spacing and typographic quotes and dashes may differ")
+    return [doc.problem(path, f"{what} not found verbatim in source '{source_id}' "
+                              f"({file_of.get(source_id, '?')})", hint)]
