@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from pydantic import Field
 
@@ -74,7 +74,10 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], object]:
     return config, problems, doc
 
 
-def load_site(root: Path) -> tuple[Site | None, list[Problem]]:
+Loader = Callable[[Path, Path], "tuple[Briefing | None, list[Problem]]"]
+
+
+def load_site(root: Path, loader: Loader = load_briefing) -> tuple[Site | None, list[Problem]]:
     """Check the whole project; return the site, or ``None`` and every problem found."""
     config, problems, doc = load_config(root)
     folders = briefing_folders(root)
@@ -83,7 +86,7 @@ def load_site(root: Path) -> tuple[Site | None, list[Problem]]:
                                 "create one with: briefsite new SLUG"))
     briefings = []
     for folder in folders:
-        briefing, found = load_briefing(folder, root)
+        briefing, found = loader(folder, root)
         problems += found
         if briefing is not None:
             briefings.append(briefing)

@@ -1,0 +1,124 @@
+"""Render to disk, build atomically, serve. The only module that drives MkDocs.
+
+``build_site`` checks and renders everything in memory, runs ``mkdocs build`` into a
+temporary folder beside the target, and swaps it in only when the build succeeded: a failed
+or interrupted build leaves the previous site byte-identical and no temporary folders behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .cache import SiteCache
+from .errors import BuildError
+
+log = logging.getLogger("mkdocs.plugins.briefsite")
+
+
+def write_tree(pages: dict[str, str], out: Path) -> None:
+    """Write ``pages`` as a fresh folder ``out``, replacing it whole only when all are written."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        for rel, text in sorted(pages.items()):
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def render_to(root: Path, out: Path) -> int:
+    """``briefsite render``: check, render and write the Markdown tree (plus static assets)."""
+    _, pages = SiteCache(root).render()
+    assets = root / "site_config" / "docs"
+    files = dict(pages)
+    if assets.is_dir():
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                files[path.relative_to(assets).as_posix()] = path.read_text(encoding="utf-8")
+    write_tree(files, out)
+    return len(pages)
+
+
+def _mkdocs_config(root: Path, site_dir: Path, strict: bool):  # type: ignore[no-untyped-def]
+    from mkdocs.config import load_config
+
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise BuildError(f"{config_file} not found")
+    return load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+
+
+def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True,
+               cache: SiteCache | None = None) -> Path:
+    """``briefsite build``: check → render → mkdocs build into a temp folder → swap."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    root = root.resolve()
+    cache = cache or SiteCache(root)
+    cache.render()  # every content problem is raised here, before anything is written
+    probe = _mkdocs_config(root, root / "site", strict)
+    target = (site_dir or Path(probe.site_dir)).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        config = _mkdocs_config(root, tmp, strict)
+        config.plugins["briefsite"].cache = cache
+        _quiet_mkdocs()
+        build(config)
+        _swap(tmp, target)
+    except MkDocsException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"mkdocs build failed: {exc}; the previous site was left as it was") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is, keeping the old one until the new one is in place."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rename(target, old / target.name)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        if old is not None:
+            os.rename(old / target.name, target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _quiet_mkdocs() -> None:
+    """Show MkDocs warnings, not its info chatter, when run from the briefsite command."""
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+def serve(root: Path, dev_addr: str) -> None:
+    """``briefsite serve``: MkDocs' dev server with live reload, watching the content too."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config_file = root.resolve() / "mkdocs.yml"
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    # livereload=True explicitly: with click 8.2.2-8.3.x MkDocs' own CLI default turns it off.
+    mkdocs_serve(str(config_file), livereload=True, dev_addr=dev_addr)

@@ -1,0 +1,72 @@
+"""Keep checked briefings and their rendered pages between builds (``serve``, benchmarks).
+
+A briefing is reloaded only when a file in its folder changed (name, size or mtime), and its
+pages are re-rendered only when it, the templates or the site settings changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .briefing import Briefing, load_briefing
+from .errors import ContentError, Problem
+from .project import Site, load_site
+from .render import environment, render_briefing, render_site
+
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def stamp(folder: Path) -> Stamp:
+    """A cheap fingerprint of every file under ``folder``."""
+    if not folder.is_dir():
+        return ()
+    entries = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            entries.append((path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
+    return tuple(entries)
+
+
+class SiteCache:
+    """Incremental check and render of one project."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._briefings: dict[str, tuple[Stamp, Briefing | None, list[Problem]]] = {}
+        self._pages: dict[str, tuple[tuple[Stamp, Stamp, Stamp], dict[str, str]]] = {}
+        self.rendered: list[str] = []  # slugs re-rendered by the last call, for tests/benchmarks
+
+    def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
+        """``load_briefing`` with a per-folder cache."""
+        now = stamp(folder)
+        cached = self._briefings.get(folder.name)
+        if cached is not None and cached[0] == now:
+            return cached[1], cached[2]
+        briefing, problems = load_briefing(folder, root)
+        self._briefings[folder.name] = (now, briefing, problems)
+        return briefing, problems
+
+    def check(self) -> Site:
+        """The checked site, or ``ContentError`` with every problem."""
+        site, problems = load_site(self.root, loader=self.load)
+        if problems or site is None:
+            raise ContentError(problems)
+        return site
+
+    def render(self) -> tuple[Site, dict[str, str]]:
+        """Check and render; briefings whose inputs did not change reuse their pages."""
+        site = self.check()
+        env = environment(self.root)
+        shared = (stamp(self.root / "templates"), stamp(self.root / "site_config"))
+        pages = render_site(site, env, only=set())
+        self.rendered = []
+        for b in site.published:
+            key = (self._briefings[b.slug][0], *shared)
+            cached = self._pages.get(b.slug)
+            if cached is None or cached[0] != key:
+                cached = (key, render_briefing(b, site, env))
+                self._pages[b.slug] = cached
+                self.rendered.append(b.slug)
+            pages.update(cached[1])
+        return site, pages

@@ -1,0 +1,82 @@
+"""Escaping every YAML value for the Markdown context it lands in.
+
+Templates never print a content value raw: each goes through one of these filters.
+Markdown is not HTML, so Jinja's autoescape is off and these do the whole job:
+
+* ``md``: inline text (paragraphs, list items, headings, link text);
+* ``cell``: a table cell (also neutralises ``|`` and newlines);
+* ``url``: a link target, allow-listed to http(s) and relative paths;
+* ``attr`` / ``html``: text inside raw HTML (SVG charts, attributes).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import quote, urlsplit
+
+# Characters Python-Markdown honours a backslash escape for (markdown.Markdown.ESCAPED_CHARS
+# plus '|' from the tables extension). Each is backslash-escaped, so it shows literally.
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
+# Bidi overrides and isolates could reorder what readers see; zero-width characters hide text.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+class UnsafeURL(ValueError):
+    """A URL that is not http(s) or relative was handed to the ``url`` filter."""
+
+
+def _plain(value: object) -> str:
+    text = "" if value is None else str(value)
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch if unicodedata.category(ch) != "Cc" or ch in "\t\n" else " " for ch in text)
+    return " ".join(text.split())
+
+
+def md(value: object) -> str:
+    """Inline Markdown text that renders exactly as the value reads."""
+    out = []
+    for ch in _plain(value):
+        if ch in ("&", "<", ">", "|", '"'):
+            out.append(_ENTITIES[ch])
+        elif ch in _MD_SPECIAL:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def cell(value: object) -> str:
+    """Text for a Markdown table cell (single line, pipes neutralised)."""
+    return md(value)
+
+
+def url(value: object) -> str:
+    """A link target: http(s) absolute, or a relative path/anchor. Anything else raises."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise UnsafeURL("empty URL")
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in ("http", "https"):
+        raise UnsafeURL(f"refusing URL scheme '{scheme}:'")
+    if not scheme and (text.startswith("//") or ":" in text.split("/")[0].split("#")[0]):
+        raise UnsafeURL(f"refusing URL '{text[:40]}'")
+    if scheme and not parts.netloc:
+        raise UnsafeURL(f"URL has no host: '{text[:40]}'")
+    return quote(text, safe="/:#?&=%@+,;~!$*'-._")
+
+
+def html_text(value: object) -> str:
+    """Text inside raw HTML (SVG ``<text>``, ``<title>``, table cells in HTML)."""
+    return html.escape(_plain(value), quote=True)
+
+
+def attr(value: object) -> str:
+    """A value inside a double-quoted HTML attribute."""
+    return html.escape(_plain(value), quote=True)
+
+
+FILTERS = {"md": md, "cell": cell, "url": url, "html": html_text, "attr": attr}

@@ -1,0 +1,192 @@
+"""Render a checked site into Markdown pages through the Jinja templates.
+
+The output is a ``{relative path: markdown}`` mapping, byte-identical for the same input.
+It is engine-neutral: standard Python-Markdown extensions only (tables, toc, admonition,
+attr_list), raw HTML only for the SVG charts and stored texts, built and escaped here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from . import chart
+from .briefing import Briefing, Fact
+from .escape import FILTERS, html_text, md, url
+from .model import Citation, Figure
+from .project import Site
+
+PAGES = (  # (file, template, navigation title)
+    ("index.md", "overview.md.j2", "Overview"),
+    ("who.md", "who.md.j2", "Who"),
+    ("timeline.md", "timeline.md.j2", "Timeline"),
+    ("numbers.md", "numbers.md.j2", "Numbers"),
+    ("reactions.md", "reactions.md.j2", "Reactions"),
+    ("sources.md", "sources.md.j2", "Sources"),
+)
+HOME_TEMPLATE = "home.md.j2"
+
+
+def default_templates() -> Path:
+    """The shipped templates: inside the wheel, or the repository's templates/ folder."""
+    packaged = Path(__file__).parent / "_templates"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def environment(root: Path) -> Environment:
+    """Jinja environment: the project's templates/ shadow the defaults of the same name."""
+    dirs = [root / "templates"] if (root / "templates").is_dir() else []
+    loader = ChoiceLoader([FileSystemLoader([str(d) for d in dirs]),
+                           FileSystemLoader(str(default_templates()))])
+    env = Environment(loader=loader, undefined=StrictUndefined, autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    env.filters["number"] = chart.number
+    return env
+
+
+def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -> dict[str, str]:
+    """Every page of the site; with ``only``, just those briefings' pages and the home page."""
+    pages = {"index.md": env.get_template(HOME_TEMPLATE).render(site=site.config,
+                                                                briefings=site.published)}
+    for briefing in site.published:
+        if only is None or briefing.slug in only:
+            pages.update(render_briefing(briefing, site, env))
+    return pages
+
+
+def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[str, str]:
+    """The pages of one briefing, keyed ``slug/page.md``."""
+    helper = Helpers(briefing)
+    return {f"{briefing.slug}/{name}": env.get_template(template).render(
+                b=briefing, site=site.config, h=helper, pages=PAGES)
+            for name, template, _ in PAGES}
+
+
+def nav(site: Site) -> list[Any]:
+    """MkDocs navigation: Home, then one section per briefing.
+
+    Section titles are HTML-escaped here because themes print navigation titles unescaped.
+    Every page gets a fixed title, so no content-derived text reaches a page's ``<title>``
+    (Jinja's ``striptags``, used there by themes, unescapes entities).
+    """
+    return [{"Home": "index.md"}] + [
+        {html_text(b.meta.title): [{title: f"{b.slug}/{name}"} for name, _, title in PAGES]}
+        for b in site.published]
+
+
+def side_label(slug: str) -> str:
+    """``north-korea`` → ``North Korea``."""
+    return " ".join(word.capitalize() for word in slug.split("-"))
+
+
+class Helpers:
+    """Functions templates call for one briefing; every string returned is safe Markdown."""
+
+    def __init__(self, briefing: Briefing) -> None:
+        self.b = briefing
+        self._cited_by: dict[str, list[tuple[Fact, Citation]]] = defaultdict(list)
+        for fact in briefing.facts:
+            for citation in fact.citations:
+                self._cited_by[citation.source].append((fact, citation))
+
+    def cite(self, citations: list[Citation] | tuple[Citation, ...]) -> str:
+        """``Sources (2): [UPI](sources.md#source-upi), …`` with the corroboration count."""
+        ids = list(dict.fromkeys(c.source for c in citations))
+        links = ", ".join(f"[{md(self.b.source[s].label)}]({url('sources.md#source-' + s)})"
+                          for s in ids)
+        word = "source" if len(ids) == 1 else "sources"
+        return f"<small>{len(ids)} {word}: {links}</small>"
+
+    def actor(self, actor_id: str) -> str:
+        """Link to an actor on the Who page."""
+        return f"[{md(self.b.actor[actor_id].name)}]({url('who.md#actor-' + actor_id)})"
+
+    def actors(self, ids: list[str]) -> str:
+        """Comma-separated actor links."""
+        return ", ".join(self.actor(a) for a in ids)
+
+    def estimate(self, e: Any) -> str:
+        """An estimate in words (Markdown-escaped)."""
+        return md(chart.estimate_text(e))
+
+    def estimate_label(self, e: Any) -> str:
+        """Who estimated it and when, as plain text (for charts)."""
+        who = ", ".join(self.b.actor[a].name for a in e.estimators)
+        return f"{who} ({e.as_of.label})" if e.as_of else who
+
+    def chart(self, figure: Figure) -> str:
+        """The figure's inline SVG chart."""
+        return chart.svg(figure, [self.estimate_label(e) for e in figure.estimates],
+                         f"chart-{figure.id}")
+
+    def disagreement(self, figure: Figure) -> str:
+        """``about 1,200 according to United States vs about 4,000 according to …``."""
+        return " vs ".join(
+            f"{self.estimate(e)} according to {md(self.estimate_label(e))}" for e in figure.estimates)
+
+    def quotes_by(self, actor_id: str) -> list[Any]:
+        """Quotes whose speaker is the actor."""
+        return [q for q in self.b.quotes if q.speaker == actor_id]
+
+    def events_with(self, actor_id: str) -> list[Any]:
+        """Timeline events the actor took part in, chronologically."""
+        return [e for e in self.b.timeline if actor_id in e.actors]
+
+    def reactions_by(self, actor_id: str) -> list[Any]:
+        """Reactions by the actor."""
+        return [r for r in self.b.reactions if r.actor == actor_id]
+
+    def estimates_by(self, actor_id: str) -> list[tuple[Figure, Any]]:
+        """(figure, estimate) pairs the actor made."""
+        return [(f, e) for f in self.b.figures for e in f.estimates if actor_id in e.estimators]
+
+    def by_side(self) -> list[tuple[str, list[Any]]]:
+        """Actors grouped by side, groups and members in name order."""
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for a in self.b.actors:
+            groups[a.side].append(a)
+        return [(side_label(s), sorted(groups[s], key=lambda a: a.name.casefold()))
+                for s in sorted(groups)]
+
+    def reactions_grouped(self) -> list[tuple[str, list[Any]]]:
+        """Reactions grouped by the actor's country (or side), in name order."""
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for r in self.b.reactions:
+            actor = self.b.actor[r.actor]
+            groups[actor.country or side_label(actor.side)].append(r)
+        return [(g, groups[g]) for g in sorted(groups)]
+
+    def cited_by(self, source_id: str) -> list[tuple[Fact, Citation]]:
+        """Facts citing the source, with the citation (for its excerpt)."""
+        return self._cited_by.get(source_id, [])
+
+    def paragraphs(self, source_id: str) -> list[str]:
+        """The stored text's paragraphs, HTML-escaped, for the Sources page."""
+        text = self.b.texts.get(source_id, "")
+        return [html_text(p) for p in text.split("\n") if p.strip()]
+
+    def fact_link(self, fact: Fact) -> str:
+        """Where a fact is shown."""
+        page = {"takeaway": "index.md", "actor": "who.md", "event": "timeline.md",
+                "estimate": "numbers.md", "quote": "who.md", "reaction": "reactions.md"}[fact.kind]
+        anchor = {"actor": f"#actor-{fact.id}", "event": f"#event-{fact.id}",
+                  "reaction": f"#reaction-{fact.id}"}.get(fact.kind, "")
+        if fact.kind == "quote":
+            anchor = f"#actor-{self.b.quote[fact.id].speaker}"
+        if fact.kind == "estimate":
+            anchor = "#figure-" + next(f.id for f in self.b.figures
+                                       if fact.id.startswith(f.id + "-")
+                                       and any(f"{f.id}-{e.id}" == fact.id for e in f.estimates))
+        return url(page + anchor)
+
+    def coverage(self) -> list[tuple[Fact, list[bool]]]:
+        """Coverage matrix rows: each fact and, per source, whether it cites it."""
+        return [(f, [s.id in f.source_ids for s in self.b.sources]) for f in self.b.facts]
+
+    def single_sourced(self) -> list[Fact]:
+        """Facts resting on one source."""
+        return [f for f in self.b.facts if len(f.source_ids) == 1]
