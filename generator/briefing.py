@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
+from .chart import estimate_text
 from .errors import Problem
 from .load import Document, PathKey, load_yaml, read_text
 from .validate import validate
@@ -92,7 +93,9 @@ class Briefing:
                for i, t in enumerate(self.meta.takeaways)]
         out += [Fact("actor", a.id, a.name, tuple(a.citations)) for a in self.actors]
         out += [Fact("event", e.id, e.summary, tuple(e.citations)) for e in self.timeline]
-        out += [Fact("estimate", f"{f.id}-{e.id}", f"{f.metric}: {e.id}", tuple(e.citations))
+        out += [Fact("estimate", f"{f.id}-{e.id}", f"{f.metric}: {estimate_text(e)} "
+                     f"({', '.join(self.actor[a].name for a in e.estimators if a in self.actor)})",
+                     tuple(e.citations))
                 for f in self.figures for e in f.estimates]
         out += [Fact("quote", q.id, q.text, tuple(q.citations)) for q in self.quotes]
         out += [Fact("reaction", r.id, r.summary, tuple(r.citations)) for r in self.reactions]

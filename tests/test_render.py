@@ -1,0 +1,138 @@
+"""Rendered Markdown: golden pages for each page type, escaping, determinism, overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+
+from generator.cache import SiteCache
+from generator.errors import ContentError
+from generator.render import PAGES, environment, nav, render_site
+
+from conftest import ROOT, build_tree
+
+FIXTURE = Path(__file__).parent / "fixtures" / "demo"
+EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return SiteCache(FIXTURE).render()[1]
+
+
+@pytest.mark.parametrize("name", ["index.md"] + [f"demo/{p}" for p, _, _ in PAGES])
+def test_golden_page(pages: dict[str, str], name: str, golden) -> None:
+    golden(f"render/{name.replace('/', '__')}", pages[name])
+
+
+def test_every_page_type_rendered(pages: dict[str, str]) -> None:
+    assert sorted(pages) == sorted(["index.md"] + [f"demo/{p}" for p, _, _ in PAGES])
+
+
+def test_output_is_deterministic() -> None:
+    first = SiteCache(FIXTURE).render()[1]
+    second = SiteCache(FIXTURE).render()[1]
+    assert first == second
+
+
+def test_values_appear_literally_in_html(pages: dict[str, str]) -> None:
+    html = markdown.markdown(pages["index.md"], extensions=EXTENSIONS)
+    assert "Demo: troops *and* [numbers] &#124; 7*7" in html
+    assert "&lt;b&gt;markup&lt;/b&gt;, {{ 7*7 }} and a &#124; pipe." in html
+    assert "<b>" not in html and "<em>" not in html
+
+
+def test_disagreement_note_only_where_estimates_differ(pages: dict[str, str]) -> None:
+    numbers = pages["demo/numbers.md"]
+    casualties, troops = numbers.split("## Troops")
+    assert '!!! warning "Estimates disagree"' in casualties
+    assert "about 1,200 according to United States \\(April 2025\\) vs 4,000 according to Ukraine" \
+        in casualties
+    assert "Estimates disagree" not in troops
+
+
+def test_timeline_keeps_date_precision(pages: dict[str, str]) -> None:
+    timeline = pages["demo/timeline.md"]
+    assert "## Fall 2024 {: #event-deploy }" in timeline
+    assert timeline.index("Fall 2024") < timeline.index("Monday 28 April 2025")
+    assert "Sunday 27 April 2025: Sunday" in timeline
+
+
+def test_chart_has_title_and_text_alternative(pages: dict[str, str]) -> None:
+    numbers = pages["demo/numbers.md"]
+    assert numbers.count('role="img"') == 2
+    assert '<title id="chart-casualties-title">Casualties: 2 estimates</title>' in numbers
+    assert "<desc id=\"chart-casualties-desc\">United States (April 2025): about 1,200 soldiers; " \
+           "Ukraine: 4,000 soldiers</desc>" in numbers
+
+
+def test_citations_show_corroboration_and_link_sources(pages: dict[str, str]) -> None:
+    assert "1 source: [Article one](sources.md#source-art)" in pages["demo/who.md"]
+    assert "{: #source-art }" in pages["demo/sources.md"]
+
+
+def test_nav_escapes_titles_and_fixes_page_titles() -> None:
+    site = SiteCache(FIXTURE).check()
+    entries = nav(site)
+    assert entries[0] == {"Home": "index.md"}
+    (title, children), = entries[1].items()
+    assert title == "Demo: troops *and* [numbers] | 7*7"
+    assert [next(iter(c)) for c in children] == [t for _, _, t in PAGES]
+
+
+def test_project_template_shadows_default(tmp_path: Path) -> None:
+    build_tree(tmp_path, {
+        "templates/who.md.j2": "# Custom who page for {{ b.meta.title | md }}\n",
+        **{str(p.relative_to(FIXTURE)): p.read_bytes() for p in FIXTURE.rglob("*") if p.is_file()},
+    })
+    pages = SiteCache(tmp_path).render()[1]
+    assert pages["demo/who.md"] == "# Custom who page for Demo: troops \\*and\\* \\[numbers\\] &#124; 7\\*7\n"
+    assert pages["demo/timeline.md"].startswith("# Timeline:")
+
+
+def test_render_refuses_bad_content(tmp_path: Path) -> None:
+    build_tree(tmp_path, {str(p.relative_to(FIXTURE)): p.read_bytes()
+                          for p in FIXTURE.rglob("*") if p.is_file()})
+    quotes = tmp_path / "content/demo/quotes.yaml"
+    quotes.write_text(quotes.read_text().replace("We honour them,", "We honor them,"))
+    with pytest.raises(ContentError) as exc:
+        SiteCache(tmp_path).render()
+    assert [p.format().splitlines()[0] for p in exc.value.problems] == [
+        "content/demo/quotes.yaml:6:17: quote not found verbatim in source 'art' (sources/art.txt)"]
+
+
+def test_drafts_hidden_unless_configured(tmp_path: Path) -> None:
+    build_tree(tmp_path, {str(p.relative_to(FIXTURE)): p.read_bytes()
+                          for p in FIXTURE.rglob("*") if p.is_file()})
+    meta = tmp_path / "content/demo/briefing.yaml"
+    meta.write_text(meta.read_text().replace("status: published", "status: draft"))
+    site = SiteCache(tmp_path).check()
+    assert site.published == ()
+    assert "demo/index.md" not in render_site(site, environment(tmp_path))
+    config = tmp_path / "site_config/site.yaml"
+    config.write_text(config.read_text() + "show_drafts: true\n")
+    assert [b.slug for b in SiteCache(tmp_path).check().published] == ["demo"]
+
+
+def test_cache_rerenders_only_changed_briefing(tmp_path: Path) -> None:
+    files = {str(p.relative_to(FIXTURE)): p.read_bytes() for p in FIXTURE.rglob("*") if p.is_file()}
+    files.update({k.replace("content/demo/", "content/other/"): v for k, v in files.items()
+                  if k.startswith("content/demo/")})
+    build_tree(tmp_path, files)
+    cache = SiteCache(tmp_path)
+    cache.render()
+    assert sorted(cache.rendered) == ["demo", "other"]
+    cache.render()
+    assert cache.rendered == []
+    meta = tmp_path / "content/other/briefing.yaml"
+    meta.write_text(meta.read_text().replace("A demo summary", "An edited summary"))
+    _, pages = cache.render()
+    assert cache.rendered == ["other"]
+    assert "An edited summary" in pages["index.md"]
+
+
+def test_shipped_templates_are_the_defaults() -> None:
+    from generator.render import default_templates
+    assert default_templates().resolve() == (ROOT / "templates").resolve()
