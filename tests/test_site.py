@@ -1,0 +1,128 @@
+"""End-to-end: build the shipped project and read what the reader gets."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generator.build import build_site
+from generator.cache import SiteCache
+from generator.chart import estimate_text
+from generator.project import Site
+
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
+    out = tmp_path_factory.mktemp("site") / "site"
+    cache = SiteCache(ROOT)
+    build_site(ROOT, site_dir=out, cache=cache)
+    return cache.check(), out
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        d = dict(attrs)
+        if d.get("id"):
+            self.ids.add(d["id"] or "")
+        if tag == "a" and d.get("href"):
+            self.hrefs.append(d["href"] or "")
+
+
+def _parse(path: Path) -> _Ids:
+    parser = _Ids()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def _text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def test_every_page_built(shipped: tuple[Site, Path]) -> None:
+    site, out = shipped
+    assert (out / "index.html").is_file()
+    for b in site.published:
+        for page in ("", "who/", "timeline/", "numbers/", "reactions/", "sources/"):
+            assert (out / b.slug / page / "index.html").is_file(), f"{b.slug}/{page} missing"
+
+
+def test_home_lists_briefings(shipped: tuple[Site, Path]) -> None:
+    site, out = shipped
+    text = " ".join(_text(out / "index.html").split())
+    for b in site.published:
+        assert " ".join(b.meta.title.split()) in text
+        assert b.meta.event_date.label in text and b.meta.last_updated.label in text
+
+
+def test_each_estimate_shown_with_attribution(shipped: tuple[Site, Path]) -> None:
+    site, out = shipped
+    for b in site.published:
+        text = " ".join(_text(out / b.slug / "numbers/index.html").split())
+        for figure in b.figures:
+            section = text.split(figure.metric, 1)[1]
+            for e in figure.estimates:
+                assert estimate_text(e) in section, (figure.id, e.id)
+                for actor in e.estimators:
+                    assert b.actor[actor].name in section
+
+
+def test_disagreement_note_where_estimates_differ(shipped: tuple[Site, Path]) -> None:
+    site, out = shipped
+    for b in site.published:
+        page = (out / b.slug / "numbers/index.html").read_text(encoding="utf-8")
+        parts = re.split(r'<h2 id="figure-', page)[1:]
+        assert len(parts) == len(b.figures)
+        for figure, part in zip(b.figures, parts):
+            assert ("Estimates disagree" in part) == figure.disagrees, figure.id
+
+
+def test_kursk_casualty_estimates_side_by_side(shipped: tuple[Site, Path]) -> None:
+    _, out = shipped
+    text = " ".join(_text(out / "kursk/numbers/index.html").split())
+    assert "Estimates disagree" in text
+    assert "about 1,200" in text and "4,000" in text
+
+
+def test_every_chart_has_title_and_description(shipped: tuple[Site, Path]) -> None:
+    site, out = shipped
+    for b in site.published:
+        page = (out / b.slug / "numbers/index.html").read_text(encoding="utf-8")
+        svgs = re.findall(r"<svg role=\"img\"[^>]*>.*?</svg>", page, re.S)
+        assert len(svgs) == len(b.figures)
+        for svg in svgs:
+            labelled = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
+            for ident in labelled:
+                assert re.search(rf'id="{ident}">[^<]+<', svg), ident
+
+
+def test_citation_links_resolve(shipped: tuple[Site, Path]) -> None:
+    site, out = shipped
+    for b in site.published:
+        sources = _parse(out / b.slug / "sources/index.html")
+        for src in b.sources:
+            assert f"source-{src.id}" in sources.ids
+        for page in ("", "who/", "timeline/", "numbers/", "reactions/"):
+            for href in _parse(out / b.slug / page / "index.html").hrefs:
+                if "sources/#source-" in href:
+                    assert href.split("#")[1] in sources.ids, href
+
+
+def test_nothing_loaded_from_a_third_party(shipped: tuple[Site, Path]) -> None:
+    _, out = shipped
+    for path in out.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        loads = re.findall(r'src="(https?:)?//[^"]+"', page) + re.findall(
+            r'<link[^>]+href="(?:https?:)?//[^"]+"', page) + re.findall(r"@import|fonts\.g", page)
+        assert loads == [], f"{path.relative_to(out)} loads {loads}"
