@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
 
+from jinja2 import TemplateError, TemplateSyntaxError
+
 from .cache import SiteCache
 from .errors import BuildError
+from .escape import UnsafeURL
 
 log = logging.getLogger("mkdocs.plugins.briefsite")
 
@@ -23,7 +27,7 @@ def write_tree(pages: dict[str, str], out: Path) -> None:
     """Write ``pages`` as a fresh folder ``out``, replacing it whole only when all are written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    tmp = _new_folder(out.parent, f".{out.name}.new-")
     try:
         for rel, text in sorted(pages.items()):
             path = tmp / rel
@@ -37,14 +41,17 @@ def write_tree(pages: dict[str, str], out: Path) -> None:
 
 def render_to(root: Path, out: Path) -> int:
     """``briefsite render``: check, render and write the Markdown tree (plus static assets)."""
-    _, pages = SiteCache(root).render()
-    assets = root / "site_config" / "docs"
-    files = dict(pages)
-    if assets.is_dir():
-        for path in sorted(assets.rglob("*")):
-            if path.is_file():
-                files[path.relative_to(assets).as_posix()] = path.read_text(encoding="utf-8")
-    write_tree(files, out)
+    try:
+        _, pages = SiteCache(root).render()
+        assets = root / "site_config" / "docs"
+        files = dict(pages)
+        if assets.is_dir():
+            for path in sorted(assets.rglob("*")):
+                if path.is_file():
+                    files[path.relative_to(assets).as_posix()] = path.read_text(encoding="utf-8")
+        write_tree(files, out)
+    except (OSError, TemplateError, UnsafeURL) as exc:
+        raise _user_error(exc, root, f"{out} was left as it was") from None
     return len(pages)
 
 
@@ -65,11 +72,18 @@ def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True,
 
     root = root.resolve()
     cache = cache or SiteCache(root)
-    cache.render()  # every content problem is raised here, before anything is written
-    probe = _mkdocs_config(root, root / "site", strict)
+    kept = "the previous site was left as it was"
+    try:
+        cache.render()  # every content problem is raised here, before anything is written
+    except (OSError, TemplateError, UnsafeURL) as exc:
+        raise _user_error(exc, root, kept) from None
+    try:
+        probe = _mkdocs_config(root, root / "site", strict)
+    except MkDocsException as exc:  # a broken mkdocs.yml is the project's, not briefsite's
+        raise BuildError(f"mkdocs.yml: {exc}; {kept}") from None
     target = (site_dir or Path(probe.site_dir)).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    tmp = _new_folder(target.parent, f".{target.name}.new-")
     try:
         config = _mkdocs_config(root, tmp, strict)
         config.plugins["briefsite"].cache = cache
@@ -78,11 +92,58 @@ def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True,
         _swap(tmp, target)
     except MkDocsException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError(f"mkdocs build failed: {exc}; the previous site was left as it was") from None
+        raise BuildError(f"mkdocs build failed: {exc}; {kept}") from None
+    except (OSError, TemplateError, UnsafeURL) as exc:  # a full disk, a broken theme override
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _user_error(exc, root, kept) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new, empty, uniquely named folder with a new folder's usual permissions.
+
+    (``tempfile.mkdtemp`` makes it 0700, and it becomes the site: a web server running as
+    another user could not read it.)
+    """
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def _user_error(exc: BaseException, root: Path, kept: str) -> BuildError:
+    """A fault of the project's templates or of the machine, reported as such (exit 1), not as
+    an internal error of briefsite."""
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return BuildError(f"{exc.strerror or exc}{where}; {kept}")
+    return BuildError(f"template error{_template_line(exc, root)}: {str(exc).rstrip('.')}; {kept}")
+
+
+def _template_line(exc: BaseException, root: Path) -> str:
+    """`` at templates/who.md.j2:5`` for the innermost template frame (Jinja rewrites the
+    traceback so that template frames carry the template's file name and line)."""
+    filename, line = None, None
+    if isinstance(exc, TemplateSyntaxError):
+        filename, line = exc.filename, exc.lineno
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".j2", ".html")) and Path(name).is_file():
+                filename, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    if filename is None:
+        return ""
+    path = Path(filename).resolve()
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else filename
+    return f" at {shown}:{line}"
 
 
 def _swap(new: Path, target: Path) -> None:
@@ -90,13 +151,15 @@ def _swap(new: Path, target: Path) -> None:
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rename(target, old / target.name)
     try:
+        if old is not None:
+            os.rename(target, old / target.name)
         os.rename(new, target)
     except BaseException:
         if old is not None:
-            os.rename(old / target.name, target)
-            shutil.rmtree(old, ignore_errors=True)
+            if not target.exists():
+                os.rename(old / target.name, target)
+            shutil.rmtree(old, ignore_errors=True)  # also when moving the old site aside failed
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -21,7 +21,11 @@ from urllib.parse import quote, urlsplit
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
 # Bidi overrides and isolates could reorder what readers see; zero-width characters hide text.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Zero-width (non-)joiners (U+200C, U+200D) stay: emoji sequences and several scripts need them.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# An '&' that Python-Markdown would keep as a character reference in an href ("&#x6A;" → "j"):
+# written as "&amp;", so the browser follows exactly the URL that was checked.
+_ENTITY_AMP = re.compile(r"&(?=#|[0-9A-Za-z]+;)")
 
 
 class UnsafeURL(ValueError):
@@ -66,7 +70,7 @@ def url(value: object) -> str:
         raise UnsafeURL(f"refusing URL '{text[:40]}'")
     if scheme and not parts.netloc:
         raise UnsafeURL(f"URL has no host: '{text[:40]}'")
-    return quote(text, safe="/:#?&=%@+,;~!$*'-._")
+    return _ENTITY_AMP.sub("&amp;", quote(text, safe="/:#?&=%@+,;~!$*'-._"))
 
 
 def html_text(value: object) -> str:

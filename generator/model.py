@@ -7,6 +7,7 @@ strings from the strict loader (see ``load.py``) and are typed here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 from typing import Annotated, Any, Optional
 
@@ -45,20 +46,54 @@ def _day(value: dates.FuzzyDate) -> dates.FuzzyDate:
 
 
 def _url(value: str) -> str:
+    _refuse_hidden(value, invisible=True)
     if not _URL_RE.match(value):
         raise ValueError(f"'{value}' is not an http(s) URL; only http:// and https:// links "
                          "are allowed")
     return value
 
 
+# Bidi embeddings, overrides and isolates make text display in another order than it is
+# stored ("Trojan Source"); control characters (except tab and line breaks) cannot be shown.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refuse_hidden(value: str, *, invisible: bool = False) -> None:
+    """Refuse characters that would be shown reordered or not at all, naming the code point."""
+    found = _BIDI.search(value) or _CONTROL.search(value)
+    if invisible and found is None:  # URLs: no format characters at all (zero-width, bidi marks)
+        found = next((m for m in re.finditer(".", value) if unicodedata.category(m.group()) == "Cf"),
+                     None)
+    if found is None:
+        return
+    char = found.group()
+    name = unicodedata.name(char, "control character")
+    why = ("a bidirectional control that makes text display in a different order than it is "
+           "stored" if _BIDI.match(char) else "an invisible character that cannot be shown")
+    raise ValueError(f"contains U+{ord(char):04X} {name} (character {found.start() + 1}), {why}; "
+                     "remove it")
+
+
+MAX_TEXT = 20_000
+
+
 def _text(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("must not be blank")
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be blank")
+        if len(value) > MAX_TEXT:  # pydantic would say "at most 20000 items" of a text
+            raise ValueError(f"text is too long ({len(value):,} characters; the limit is "
+                             f"{MAX_TEXT:,})")
+        _refuse_hidden(value)
     return value
 
 
+MAX_REFS = 100  # ids in one reference list (citations, actors, estimators, quotes)
+MAX_ITEMS = 10_000  # items in one list of facts, sources or estimates
+
 Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=20_000)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX_TEXT)]
 Count = Annotated[int, BeforeValidator(_count), Field(ge=0),
                   WithJsonSchema({"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 0})]
 FuzzyDate = Annotated[
@@ -89,7 +124,7 @@ class Citation(Model):
         return {"source": data} if isinstance(data, str) else data
 
 
-Citations = Annotated[list[Citation], Field(min_length=1, description=(
+Citations = Annotated[list[Citation], Field(min_length=1, max_length=MAX_REFS, description=(
     "Sources that support this fact (at least one): a source id, or a mapping with source and excerpt."))]
 
 
@@ -122,8 +157,10 @@ class BriefingMeta(Model):
     event_date: FuzzyDate = Field(description="When the event happened.")
     last_updated: Day = Field(description="Day the briefing was last updated (YYYY-MM-DD).")
     status: Status = Field(description="draft (hidden from the published site) or published.")
-    takeaways: list[Takeaway] = Field(default_factory=list, description="Key takeaways, in order.")
-    changelog: list[ChangelogEntry] = Field(default_factory=list, description="Updates, newest first.")
+    takeaways: list[Takeaway] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                      description="Key takeaways, in order.")
+    changelog: list[ChangelogEntry] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                            description="Updates, newest first.")
 
 
 class Source(Model):
@@ -143,7 +180,8 @@ class Source(Model):
 class SourcesFile(Model):
     """sources.yaml."""
 
-    sources: list[Source] = Field(min_length=1, description="The briefing's stored sources.")
+    sources: list[Source] = Field(min_length=1, max_length=MAX_ITEMS,
+                                  description="The briefing's stored sources.")
 
 
 class ActorKind(str, Enum):
@@ -170,7 +208,8 @@ class Actor(Model):
 class ActorsFile(Model):
     """actors.yaml."""
 
-    actors: list[Actor] = Field(default_factory=list, description="People, organisations, states.")
+    actors: list[Actor] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                description="People, organisations, states.")
 
 
 class OtherDate(Model):
@@ -187,8 +226,9 @@ class Event(Model):
     id: Slug = Field(description="Event id.")
     date: FuzzyDate = Field(description="When, at the precision the sources give.")
     summary: Text = Field(description="What happened.")
-    actors: list[Slug] = Field(default_factory=list, description="Ids of actors involved.")
-    other_dates: list[OtherDate] = Field(default_factory=list,
+    actors: list[Slug] = Field(default_factory=list, max_length=MAX_REFS,
+                               description="Ids of actors involved.")
+    other_dates: list[OtherDate] = Field(default_factory=list, max_length=MAX_ITEMS,
                                          description="Other dates given by other sources.")
     citations: Citations
 
@@ -196,7 +236,7 @@ class Event(Model):
 class TimelineFile(Model):
     """timeline.yaml."""
 
-    events: list[Event] = Field(default_factory=list, description="Dated events.")
+    events: list[Event] = Field(default_factory=list, max_length=MAX_ITEMS, description="Dated events.")
 
 
 class Qualifier(str, Enum):
@@ -218,7 +258,8 @@ class Estimate(Model):
     low: Optional[Count] = Field(None, description="Lower end of a range.")
     high: Optional[Count] = Field(None, description="Upper end of a range.")
     qualifier: Qualifier = Field(description="exact, about, up-to, at-least, more-than or between.")
-    estimators: list[Slug] = Field(min_length=1, description="Ids of the actors who estimated it.")
+    estimators: list[Slug] = Field(min_length=1, max_length=MAX_REFS,
+                                   description="Ids of the actors who estimated it.")
     as_of: Optional[FuzzyDate] = Field(None, description="When the estimate was made, if stated.")
     note: Optional[Text] = Field(None, description="Editor's note on this estimate.")
     citations: Citations
@@ -261,7 +302,8 @@ class Figure(Model):
     metric: Text = Field(description="What is counted.")
     unit: Text = Field(description="Unit of the numbers, e.g. soldiers.")
     note: Optional[Text] = Field(None, description="Editor's note on the metric.")
-    estimates: list[Estimate] = Field(min_length=1, description="Every estimate, never averaged.")
+    estimates: list[Estimate] = Field(min_length=1, max_length=MAX_ITEMS,
+                                      description="Every estimate, never averaged.")
 
     @property
     def disagrees(self) -> bool:
@@ -273,7 +315,8 @@ class Figure(Model):
 class FiguresFile(Model):
     """figures.yaml."""
 
-    figures: list[Figure] = Field(default_factory=list, description="Metrics with their estimates.")
+    figures: list[Figure] = Field(default_factory=list, max_length=MAX_ITEMS,
+                                  description="Metrics with their estimates.")
 
 
 class Quote(Model):
@@ -290,7 +333,7 @@ class Quote(Model):
 class QuotesFile(Model):
     """quotes.yaml."""
 
-    quotes: list[Quote] = Field(default_factory=list, description="Direct quotations.")
+    quotes: list[Quote] = Field(default_factory=list, max_length=MAX_ITEMS, description="Direct quotations.")
 
 
 class Stance(str, Enum):
@@ -312,14 +355,15 @@ class Reaction(Model):
     stance: Stance = Field(description="condemns, concerned, denies, praises, supports or neutral.")
     summary: Text = Field(description="What they said or did.")
     date: Optional[FuzzyDate] = Field(None, description="When, if stated.")
-    quotes: list[Slug] = Field(default_factory=list, description="Ids of quotes in quotes.yaml.")
+    quotes: list[Slug] = Field(default_factory=list, max_length=MAX_REFS,
+                               description="Ids of quotes in quotes.yaml.")
     citations: Citations
 
 
 class ReactionsFile(Model):
     """reactions.yaml."""
 
-    reactions: list[Reaction] = Field(default_factory=list, description="Reactions.")
+    reactions: list[Reaction] = Field(default_factory=list, max_length=MAX_ITEMS, description="Reactions.")
 
 
 FILES: dict[str, type[Model]] = {
