@@ -26,7 +26,11 @@ def validate(doc: Document, model: type[M]) -> tuple[M | None, list[Problem]]:
 
 
 def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
-    path: PathKey = tuple(p for p in err["loc"] if p not in _NOT_KEYS and not _is_branch(p))
+    path: PathKey = ()
+    for part in err["loc"]:  # drop pydantic's branch names, keep every real YAML key
+        if (*path, part) in doc.values or (*path, part) in doc.keys or not (
+                part in _NOT_KEYS or _is_branch(part)):
+            path = (*path, part)
     kind = err["type"]
     where = dotted(path)
     if kind == "missing":
