@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import build_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -86,13 +87,7 @@ def build_project(tmp_path_factory: pytest.TempPathFactory, name: str,
             if copy_from is not None:
                 shutil.copytree(copy_from, root)
             root.mkdir(exist_ok=True)
-            for rel, content in (files or {}).items():
-                path = root / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if isinstance(content, bytes):
-                    path.write_bytes(content)
-                else:
-                    path.write_text(content, encoding="utf-8")
+            build_tree(root, files or {})
             shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
             shutil.copytree(ROOT / "templates", root / "templates", dirs_exist_ok=True)
             for sub in ("docs", "overrides"):
