@@ -4,7 +4,8 @@ YAML is read from its event stream (libyaml when available), so that nothing is 
 nothing dangerous is ever constructed:
 
 * every scalar stays a string (``NO``, ``1.10``, ``2025-04-28`` are text until the model
-  types them); only an empty plain value, ``~`` and ``null`` mean "no value";
+  types them); only an empty plain value, ``~`` and ``null`` mean "no value" (quoted, they
+  are text);
 * tags, anchors and aliases are refused before any object is built from them;
 * duplicate keys are errors; nesting and file size are capped;
 * every key and value keeps its line and column.
@@ -22,7 +23,7 @@ from .errors import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20
-_NULLS = {"", "~", "null"}
+_NULLS = {"", "~", "null"}  # as plain scalars only: style None (pure Python) or "" (libyaml)
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = tuple[int | str, ...]
@@ -116,8 +117,9 @@ def load_yaml(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
 def parse_yaml(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text strictly (see the module docstring)."""
     doc = Document(rel)
-    parser = _Parser(text)
+    parser = None
     try:
+        parser = _Parser(text)  # the pure-Python reader already checks characters here
         events = _events(parser)
         next(events)  # StreamStart
         first = next(events)
@@ -136,10 +138,13 @@ def parse_yaml(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(rel, exc.pos.line, exc.pos.col, exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, rel, text)]
-    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+    except yaml.reader.ReaderError as exc:  # a control character: no mark, an offset
+        return None, [_reader_problem(exc, rel, text)]
+    except yaml.YAMLError as exc:
         return None, [Problem(rel, 1, 1, f"YAML error: {exc}")]
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
     if doc.data is None:
         return None, [Problem(rel, 1, 1, "file is empty", "remove the file or add content")]
     return doc, []
@@ -170,7 +175,7 @@ def _node(event: Any, events: Iterator[Any], path: PathKey, depth: int, doc: Doc
                        "remove the tag; every value is read as text and typed by the model")
     doc.values[path] = Pos(event.start_mark.line + 1, event.start_mark.column + 1)
     if isinstance(event, yaml.ScalarEvent):
-        if event.style is None and event.value in _NULLS:
+        if not event.style and event.value in _NULLS:
             return None
         return event.value
     if depth > MAX_DEPTH:
@@ -204,6 +209,24 @@ def _mapping(events: Iterator[Any], path: PathKey, depth: int, doc: Document) ->
         doc.keys[(*path, key)] = key_pos
         result[key] = _node(next(events), events, (*path, key), depth + 1, doc)
     raise _Refused(yaml.Mark("", 0, 0, 0, None, None), "unexpected end of file")
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, rel: str, text: str) -> Problem:
+    """The character YAML refuses, at its line and column.
+
+    Its offset counts characters in pure-Python PyYAML but UTF-8 bytes in libyaml; any
+    occurrence of a refused character is refused, so its first occurrence is the one reported.
+    """
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    at = text.find(char)
+    if at < 0:
+        at = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = ord(char[0]) if char else 0
+    return Problem(rel, line, col,
+                   f"YAML error: unacceptable character #x{code:04x}: control and special characters are not allowed",
+                   "remove it (most editors do not show it); the value cannot contain it")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, rel: str, text: str) -> Problem:

@@ -346,10 +346,6 @@ def test_quoted_null_is_text(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert _load_demo(root).meta.summary == "null"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/load.py bug: with libyaml (CSafeLoader, the default) plain scalars have style '' "
-    "not None, so `event.style is None and value in _NULLS` never holds: ~ and null are kept as "
-    "the text '~' / 'null' (an optional title: ~ is published as '~'; published: ~ is 'not a date')"))
 @pytest.mark.parametrize("value", ["~", "null", ""])
 def test_bare_null_means_no_value(value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # An optional field left without a value is simply absent.

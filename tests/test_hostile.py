@@ -509,9 +509,6 @@ def test_raw_nul_byte_in_yaml_is_refused(tmp_path: Path, capsys: pytest.CaptureF
     assert err.startswith("content/demo/sources.yaml:") and "#x0000" in err
 
 
-@pytest.mark.xfail(strict=True, reason="known defect in generator/load.py: YAML reader errors "
-                   "(control characters in the raw file) are reported at 1:1 with a character offset "
-                   "('position 52') instead of their line and column")
 def test_raw_nul_byte_in_yaml_is_refused_at_its_line(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     build_tree(tmp_path, {**MINIMAL, "content/demo/sources.yaml": MINIMAL["content/demo/sources.yaml"]

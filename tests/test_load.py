@@ -70,17 +70,6 @@ def test_quoted_null_words_stay_strings(quoted: str, parser: Any) -> None:
     assert data(f"a: {quoted}\n") == {"a": quoted[1:-1]}
 
 
-LIBYAML_NULL_BUG = (
-    "generator/load.py bug: libyaml reports plain scalars with style '' (pure-Python PyYAML uses "
-    "None) and both passes test `event.style is None`, so with libyaml (the default) an empty "
-    "value, ~ and null stay the strings '', '~' and 'null'")
-
-
-def xfail_on_libyaml(parser: Any, request: pytest.FixtureRequest) -> None:
-    if parser is getattr(yaml, "CSafeLoader", None):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=LIBYAML_NULL_BUG))
-
-
 @pytest.mark.parametrize("text,expected", [
     ("a:\n", {"a": None}),
     ("a: \n", {"a": None}),
@@ -89,14 +78,11 @@ def xfail_on_libyaml(parser: Any, request: pytest.FixtureRequest) -> None:
     ("a: []\nb:\n", {"a": [], "b": None}),
     ("a: {x: ~, y: null, z: }\n", {"a": {"x": None, "y": None, "z": None}}),
 ])
-def test_empty_tilde_and_null_mean_no_value(text: str, expected: Any, parser: Any,
-                                            request: pytest.FixtureRequest) -> None:
-    xfail_on_libyaml(parser, request)
+def test_empty_tilde_and_null_mean_no_value(text: str, expected: Any, parser: Any) -> None:
     assert data(text) == expected
 
 
-def test_null_in_lists(parser: Any, request: pytest.FixtureRequest) -> None:
-    xfail_on_libyaml(parser, request)
+def test_null_in_lists(parser: Any) -> None:
     assert data("- ~\n- null\n-\n- 'null'\n") == [None, None, None, "null"]
 
 
@@ -210,26 +196,31 @@ def test_ten_thousand_open_brackets_are_refused_at_the_cap(parser: Any) -> None:
     ("~\n", 1, 1, "file is empty"),
     ("a: b: c\n", 1, 5, "YAML syntax error: mapping values are not allowed"),  # "… here" in pure Python
 ])
-def test_refusals(text: str, line: int, col: int, message: str, parser: Any,
-                  request: pytest.FixtureRequest) -> None:
-    if text == "~\n":
-        xfail_on_libyaml(parser, request)
+def test_refusals(text: str, line: int, col: int, message: str, parser: Any) -> None:
     problem = refused(text)
     assert (problem.path, problem.line, problem.col) == ("f.yaml", line, col)
     assert problem.message == message or (message.startswith("YAML syntax error: ")
                                           and problem.message.startswith(message))
 
 
-def test_control_character_is_a_problem_not_an_exception(parser: Any, request: pytest.FixtureRequest) -> None:
-    if parser is yaml.SafeLoader:
-        request.applymarker(pytest.mark.xfail(strict=True, raises=yaml.YAMLError, reason=(
-            "generator/load.py bug: _parse_positioned() builds `_Parser(text)` before its try; the "
-            "pure-Python PyYAML Reader checks the characters in its constructor, so a control "
-            "character raises ReaderError out of parse_yaml ('internal error' from check) whenever "
-            "PyYAML has no libyaml")))
+def test_control_character_is_a_problem_not_an_exception(parser: Any) -> None:
     doc, problems = parse_yaml("a: b\x1f\n", "f.yaml")
     assert doc is None
-    assert [(p.path, p.message.split(":")[0]) for p in problems] == [("f.yaml", "YAML error")]
+    assert problems == [Problem("f.yaml", 1, 5, "YAML error: unacceptable character #x001f: control "
+                                "and special characters are not allowed",
+                                "remove it (most editors do not show it); the value cannot contain it")]
+
+
+@pytest.mark.parametrize("text,line,col,code", [
+    ("a: 1\nb: Art\x00icle\n", 2, 7, 0),
+    ("a: \ud55c\uad6d\nb: x\x07\n", 2, 5, 7),  # libyaml counts UTF-8 bytes: reported by character
+    ("a: \U0001f600\x01\n", 1, 5, 1),
+])
+def test_control_character_is_reported_at_its_line_and_column(text: str, line: int, col: int, code: int,
+                                                               parser: Any) -> None:
+    problem = refused(text)
+    assert (problem.line, problem.col) == (line, col)
+    assert problem.message.startswith(f"YAML error: unacceptable character #x{code:04x}: ")
 
 
 def test_non_specific_tag_on_a_scalar_is_plain_text(parser: Any) -> None:
