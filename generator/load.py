@@ -4,8 +4,7 @@ YAML is read from its event stream (libyaml when available), so that nothing is 
 nothing dangerous is ever constructed:
 
 * every scalar stays a string (``NO``, ``1.10``, ``2025-04-28`` are text until the model
-  types them); only an empty plain value, ``~`` and ``null`` mean "no value" (quoted, they
-  are text);
+  types them); only an empty plain value, ``~`` and ``null`` mean "no value";
 * tags, anchors and aliases are refused before any object is built from them;
 * duplicate keys are errors; nesting and file size are capped;
 * every key and value keeps its line and column.
@@ -13,7 +12,7 @@ nothing dangerous is ever constructed:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -37,7 +36,6 @@ class Pos:
     col: int
 
 
-@dataclass
 class Document:
     """A loaded YAML file: plain data plus the position of every key and value.
 
@@ -46,21 +44,62 @@ class Document:
         data: Nested dicts, lists, strings and ``None``.
         values: Position of the value at each path, e.g. ``("figures", 2, "id")``.
         keys: Position of the mapping key at each path.
+
+    Positions are only needed to report problems, and most files have none: a document
+    loaded by ``parse_yaml`` keeps its text and walks it again for positions the first time
+    ``values``, ``keys``, ``pos`` or ``problem`` is used (same parser, same positions).
     """
 
-    rel: str
-    data: Any = None
-    values: dict[PathKey, Pos] = field(default_factory=dict)
-    keys: dict[PathKey, Pos] = field(default_factory=dict)
+    __slots__ = ("rel", "data", "_values", "_keys", "_text")
+
+    def __init__(self, rel: str, data: Any = None, values: dict[PathKey, Pos] | None = None,
+                 keys: dict[PathKey, Pos] | None = None) -> None:
+        self.rel = rel
+        self.data = data
+        self._values = {} if values is None else values
+        self._keys = {} if keys is None else keys
+        self._text: str | None = None  # set when positions are still to be read from the text
+
+    @property
+    def values(self) -> dict[PathKey, Pos]:
+        if self._text is not None:
+            self._locate()
+        return self._values
+
+    @property
+    def keys(self) -> dict[PathKey, Pos]:
+        if self._text is not None:
+            self._locate()
+        return self._keys
+
+    def _locate(self) -> None:
+        text, self._text = self._text, None
+        assert text is not None
+        located, problems = _parse_positioned(text, self.rel)
+        assert located is not None and not problems, "a loaded document must parse again"
+        self._values, self._keys = located._values, located._keys
+
+    def __repr__(self) -> str:
+        return (f"Document(rel={self.rel!r}, data={self.data!r}, values={self.values!r}, "
+                f"keys={self.keys!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return (self.rel, self.data, self.values, self.keys) == (other.rel, other.data, other.values,
+                                                                 other.keys)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
     def pos(self, path: PathKey, *, key: bool = False) -> Pos:
         """Position of ``path``, or of its nearest existing ancestor."""
         path = tuple(path)
+        keys, values = self.keys, self.values
         while True:
-            if key and path in self.keys:
-                return self.keys[path]
-            if path in self.values:
-                return self.values[path]
+            if key and path in keys:
+                return keys[path]
+            if path in values:
+                return values[path]
             if not path:
                 return Pos(1, 1)
             path = path[:-1]
@@ -115,7 +154,25 @@ def load_yaml(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
 
 
 def parse_yaml(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
-    """Parse YAML text strictly (see the module docstring)."""
+    """Parse YAML text strictly (see the module docstring).
+
+    A first pass builds the data only, refusing exactly what the positioned pass refuses; any
+    refusal or error sends the text through the positioned pass, which reports it. Positions of
+    a valid document are read on first use (see ``Document``).
+    """
+    try:
+        data = _data_only(text)
+    except Exception:  # noqa: BLE001 - every refusal and error is reported by the positioned pass
+        data = None
+    if data is None:
+        return _parse_positioned(text, rel)
+    doc = Document(rel, data)
+    doc._text = text
+    return doc, []
+
+
+def _parse_positioned(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
+    """The reference pass: data, every position, and the problem if the text is refused."""
     doc = Document(rel)
     parser = None
     try:
@@ -211,6 +268,69 @@ def _mapping(events: Iterator[Any], path: PathKey, depth: int, doc: Document) ->
     raise _Refused(yaml.Mark("", 0, 0, 0, None, None), "unexpected end of file")
 
 
+class _Fallback(Exception):
+    """Raised by the data-only pass wherever the positioned pass would refuse or fail."""
+
+
+_SCALAR = yaml.ScalarEvent
+_SEQ, _SEQ_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MAP, _MAP_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+
+
+def _data_only(text: str) -> Any:
+    """The document's data, or ``None`` for anything the positioned pass must look at."""
+    parser = _Parser(text)
+    try:
+        get = parser.get_event
+        get()  # StreamStart
+        first = get()
+        if first.__class__ is not yaml.DocumentStartEvent or first.tags:
+            return None
+        data = _fast_node(get(), get, 1)
+        if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
+            return None
+        return data
+    finally:
+        parser.dispose()
+
+
+def _fast_node(event: Any, get: Any, depth: int) -> Any:
+    cls = event.__class__
+    if cls is _SCALAR:
+        tag = event.tag
+        if event.anchor is not None or (tag is not None and tag != "!"):
+            raise _Fallback
+        value = event.value
+        if not event.style and value in _NULLS:
+            return None
+        return value
+    if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH:
+        raise _Fallback
+    depth += 1
+    if cls is _MAP:
+        result: dict[str, Any] = {}
+        while True:
+            key_event = get()
+            cls = key_event.__class__
+            if cls is _MAP_END:
+                return result
+            if cls is not _SCALAR or key_event.tag is not None or key_event.anchor is not None:
+                raise _Fallback
+            key = key_event.value
+            if key in result:
+                raise _Fallback
+            result[key] = _fast_node(get(), get, depth)
+    if cls is _SEQ:
+        items: list[Any] = []
+        append = items.append
+        while True:
+            item = get()
+            if item.__class__ is _SEQ_END:
+                return items
+            append(_fast_node(item, get, depth))
+    raise _Fallback
+
+
 def _reader_problem(exc: yaml.reader.ReaderError, rel: str, text: str) -> Problem:
     """The character YAML refuses, at its line and column.
 
@@ -225,7 +345,8 @@ def _reader_problem(exc: yaml.reader.ReaderError, rel: str, text: str) -> Proble
     col = at - (text.rfind("\n", 0, at) + 1) + 1
     code = ord(char[0]) if char else 0
     return Problem(rel, line, col,
-                   f"YAML error: unacceptable character #x{code:04x}: control and special characters are not allowed",
+                   f"YAML error: unacceptable character #x{code:04x}: "
+                   "control and special characters are not allowed",
                    "remove it (most editors do not show it); the value cannot contain it")
 
 

@@ -17,11 +17,21 @@ _TYPOGRAPHIC = str.maketrans({
     "\u00a0": " ",
 })
 _SPACE = re.compile(r"\s+")
+_REPLACE = tuple((chr(k), v) for k, v in _TYPOGRAPHIC.items())
 
 
 def normalise(text: str) -> str:
-    """Normalise only whitespace and typographic quotes, apostrophes and dashes."""
-    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+    """Normalise only whitespace and typographic quotes, apostrophes and dashes.
+
+    Same result as ``_SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()``: ``str.split()``
+    splits on exactly the characters ``\\s`` matches, and one ``replace`` per character is
+    ~20x faster than ``translate`` with a dict on non-ASCII text (ASCII text has none of them).
+    """
+    if not text.isascii():
+        for old, new in _REPLACE:
+            if old in text:
+                text = text.replace(old, new)
+    return " ".join(text.split())
 
 
 def unknown_id(doc: Document, path: PathKey, kind: str, value: str, known: Sequence[str]) -> Problem:
