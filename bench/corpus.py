@@ -362,12 +362,18 @@ def write_project(out: Path, briefings: int, facts: int = DEFAULT_FACTS, seed: i
         "show_drafts: false\n"
         "copyright: Generated text; no real events.\n", encoding="utf-8")
     for i in range(briefings):
-        folder = out / "content" / slug_of(i)
-        for rel, text in briefing(i, facts, seed).items():
-            path = folder / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+        write_briefing(out / "content", i, facts, seed)
     return out
+
+
+def write_briefing(content: Path, index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> Path:
+    """Write briefing ``index`` into ``content/`` and return its folder."""
+    folder = content / slug_of(index)
+    for rel, text in briefing(index, facts, seed).items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -183,5 +183,21 @@ def serve(root: Path, dev_addr: str) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config_file = root.resolve() / "mkdocs.yml"
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+    allow_dirty_builds()
     # livereload=True explicitly: with click 8.2.2-8.3.x MkDocs' own CLI default turns it off.
-    mkdocs_serve(str(config_file), livereload=True, dev_addr=dev_addr)
+    mkdocs_serve(str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr)
+
+
+def allow_dirty_builds() -> None:
+    """Silence MkDocs' warning about dirty builds (it would abort every rebuild under strict).
+
+    The plugin marks the pages of unchanged briefings unmodified and makes the rebuild full
+    whenever another page could go stale, so the stale navigation it warns about cannot occur.
+    """
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if _not_dirty_warning not in build_log.filters:
+        build_log.addFilter(_not_dirty_warning)
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")

@@ -36,6 +36,12 @@ class SiteCache:
         self._briefings: dict[str, tuple[Stamp, Briefing | None, list[Problem]]] = {}
         self._pages: dict[str, tuple[tuple[Stamp, Stamp, Stamp], dict[str, str]]] = {}
         self.rendered: list[str] = []  # slugs re-rendered by the last call, for tests/benchmarks
+        # Slugs whose pages differ from the previous render() (None: everything may differ, on
+        # the first render or when the home page, templates/ or site_config/ changed). Lets a
+        # dev server rebuild only those briefings' pages.
+        self.changed: set[str] | None = None
+        self._shared: tuple[Stamp, Stamp] | None = None
+        self._home: str | None = None
 
     def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
         """``load_briefing`` with a per-folder cache."""
@@ -60,13 +66,24 @@ class SiteCache:
         env = environment(self.root)
         shared = (stamp(self.root / "templates"), stamp(self.root / "site_config"))
         pages = render_site(site, env, only=set())
+        everything = self._shared != shared or self._home != pages["index.md"]
+        self._shared, self._home = shared, pages["index.md"]
         self.rendered = []
+        changed = set()
         for b in site.published:
             key = (self._briefings[b.slug][0], *shared)
             cached = self._pages.get(b.slug)
             if cached is None or cached[0] != key:
-                cached = (key, render_briefing(b, site, env))
+                fresh = (key, render_briefing(b, site, env))
+                if cached is None or cached[1] != fresh[1]:
+                    changed.add(b.slug)
+                cached = fresh
                 self._pages[b.slug] = cached
                 self.rendered.append(b.slug)
             pages.update(cached[1])
+        published = {b.slug for b in site.published}
+        for slug in set(self._pages) - published:  # removed or unpublished: its pages are gone
+            del self._pages[slug]
+            changed.add(slug)
+        self.changed = None if everything else changed
         return site, pages

@@ -3,11 +3,19 @@
 On each build it checks the content, renders the pages and hands them to MkDocs as
 generated files (nothing is written into docs_dir). Problems are logged under
 ``mkdocs.plugins.briefsite`` and abort the build.
+
+Serving: MkDocs keeps a plugin instance that has ``on_startup`` across rebuilds, so its
+``SiteCache`` survives and an edit re-checks and re-renders only the briefing that changed.
+Under ``briefsite serve`` (a dirty build) the pages of unchanged briefings are handed to MkDocs
+as unmodified, so MkDocs converts and writes only the changed briefing's pages; anything that
+could leave another page stale (navigation, home page, templates/, site_config/, mkdocs.yml,
+several briefings, a failed build) makes the rebuild full.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +27,19 @@ from mkdocs.structure.files import File, Files
 from .cache import SiteCache
 from .errors import ContentError
 from .escape import attr, html_text
+from .project import Site
 from .render import nav
 
 log = logging.getLogger("mkdocs.plugins.briefsite")
+serve_log = logging.getLogger("briefsite.serve")
 WATCHED = ("content", "templates", "site_config")
+
+
+class _Unchanged(File):
+    """A generated page whose Markdown is the same as in the previous build: dirty builds skip it."""
+
+    def is_modified(self) -> bool:
+        return False
 
 
 class BriefsiteConfig(base.Config):
@@ -38,6 +55,20 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         self.cache: SiteCache | None = None
         self.pages: dict[str, str] = {}
         self.root = Path(".")
+        self.dirty = False  # set by on_startup: a dirty serve rebuilds only modified pages
+        self._touched: set[str] | None = None  # briefings to rebuild; None: every page
+        self._previous: tuple[Any, ...] | None = None  # what the last good build depended on
+        self._slugs: set[str] = set()  # briefings published by the last build
+        self._removed: set[str] = set()
+        self._site: Site | None = None  # the last good site, served while content has errors
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Having this hook makes MkDocs keep this instance (and its cache) across rebuilds."""
+        self.dirty = dirty
+        self._previous = None
+
+    def on_shutdown(self) -> None:
+        self.dirty, self._previous, self._slugs, self._site = False, None, set(), None
 
     def on_config(self, config: Any) -> Any:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -46,10 +77,27 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         try:
             site, self.pages = self.cache.render()
         except ContentError as exc:
+            if not self.dirty or self._site is None:
+                for problem in exc.problems:
+                    log.error(problem.format())
+                raise PluginError(f"{len(exc.problems)} problem(s) in the content; "
+                                  "nothing was built") from None
+            # While serving, keep the last good site: MkDocs' dev server would hold every
+            # request until the error is fixed. The problems go to the console, not to the
+            # mkdocs logger (under strict, that would fail the build all the same).
             for problem in exc.problems:
-                log.error(problem.format())
-            raise PluginError(f"{len(exc.problems)} problem(s) in the content; "
-                              "nothing was built") from None
+                serve_log.error(problem.format())
+            serve_log.error(f"{len(exc.problems)} problem(s) in the content; still serving the "
+                            "last good version")
+            self._touched, self._removed = set(), set()
+            return self._configure(config, self._site)
+        self._configure(config, site)
+        self._plan(site, config)
+        self._site = site
+        return config
+
+    @staticmethod
+    def _configure(config: Any, site: Site) -> Any:
         # Themes print these unescaped (the copyright line is meant to hold HTML).
         config.site_name = html_text(site.config.title)
         config.site_description = attr(site.config.description)
@@ -61,10 +109,39 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         config.nav = nav(site)
         return config
 
+    def _plan(self, site: Site, config: Any) -> None:
+        """Decide which briefings a dirty rebuild must rebuild (``None``: every page)."""
+        assert self.cache is not None
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        state = (config.nav, config_file.stat().st_mtime_ns if config_file.is_file() else 0)
+        changed = self.cache.changed
+        # Material's search index merges a dirty rebuild by the first rebuilt page's path, so
+        # one briefing (all under slug/) can be merged; more, or the home page, cannot.
+        full = not self.dirty or changed is None or state != self._previous or len(changed) > 1
+        self._touched = None if full else changed
+        if self.dirty:
+            rendered = ", ".join(self.cache.rendered) or "none"
+            scope = "every page" if full else f"the pages of: {', '.join(sorted(changed)) or 'none'}"
+            log.info(f"re-rendered briefings: {rendered}; rebuilding {scope}")
+        slugs = {b.slug for b in site.published}
+        self._removed, self._slugs = self._slugs - slugs, slugs
+        self._previous = state
+
     def on_files(self, files: Files, config: Any) -> Files:
-        for path, markdown in sorted(self.pages.items()):
-            files.append(File.generated(config, path, content=markdown))
+        # The home page first: on a full dirty rebuild Material's search index then replaces
+        # every previous entry (it drops those under the first page's path, here "").
+        for path, markdown in sorted(self.pages.items(), key=lambda kv: (kv[0] != "index.md", kv[0])):
+            keep = self._touched is not None and path.split("/", 1)[0] not in self._touched
+            files.append((_Unchanged if keep else File).generated(config, path, content=markdown))
         return files
+
+    def on_post_build(self, config: Any) -> None:
+        if self.dirty:  # a dirty build does not empty site_dir: drop removed briefings' pages
+            for slug in self._removed:
+                shutil.rmtree(Path(config.site_dir) / slug, ignore_errors=True)
+
+    def on_build_error(self, error: Exception) -> None:
+        self._previous = None  # pages of this build may be unwritten: the next one is full
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for name in WATCHED:

@@ -1,0 +1,288 @@
+"""``briefsite serve``: live reload of content/, templates/ and site_config/ edits, content errors
+reported without stopping the server, and incremental rebuilds that equal a fresh build.
+
+The projects are small generated corpora (bench/corpus.py): briefing-shaped, a few briefings.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import browser
+from browser import chromium  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import corpus  # noqa: E402
+
+BRIEFSITE = Path(sys.executable).parent / "briefsite"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (127.0.0.1 only)
+            return str(resp.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+class Served:
+    """A real ``briefsite serve`` subprocess on a free 127.0.0.1 port; its log in a file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.log_path = root.parent / "serve.log"
+        self.port = _free_port()
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(
+                [str(BRIEFSITE), "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
+                stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self.wait_for(lambda: _get(self.base) is not None, "the server to start", timeout=120)
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            assert self.proc.poll() is None, f"briefsite serve exited:\n{self.log()[-3000:]}"
+            assert time.monotonic() < deadline, f"timed out waiting for {what}:\n{self.log()[-3000:]}"
+            time.sleep(0.1)
+
+    def wait_for_page(self, rel: str, text: str, timeout: float = 60) -> str:
+        seen: list[str] = []
+
+        def shows() -> bool:
+            page = _get(self.base + rel)
+            seen[:] = [page or ""]
+            return page is not None and text in page
+        self.wait_for(shows, f"{rel} to show {text!r}", timeout)
+        return seen[0]
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    server = Served(corpus.write_project(tmp_path / "project", 3))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_serve_reloads_edits_and_reports_content_errors_without_stopping(served: Served) -> None:
+    root, one, two = served.root, corpus.slug_of(1), corpus.slug_of(2)
+    page = served.wait_for_page(f"{one}/timeline/", "<h1")
+    assert "livereload" in page  # the script that makes an open page reload itself
+
+    # A fact edited in content/: the page shows it, and only that briefing was re-rendered.
+    mark = served.log().count("re-rendered briefings:")
+    _edit(root / "content" / one / "timeline.yaml", 'summary: "', 'summary: "First edit zq1. ')
+    served.wait_for_page(f"{one}/timeline/", "First edit zq1.")
+    served.wait_for(lambda: served.log().count("re-rendered briefings:") > mark, "the rebuild log")
+    assert f"re-rendered briefings: {one}; rebuilding the pages of: {one}\n" in served.log()
+
+    # A content error: reported as path:line:col; the server keeps serving the last good site.
+    _edit(root / "content" / two / "quotes.yaml", "quotes:\n", "quotes:\nquotes:\n")
+    served.wait_for(lambda: f"content/{two}/quotes.yaml:2:1: duplicate key 'quotes'" in served.log(),
+                    "the content error")
+    served.wait_for(lambda: "still serving the last good version" in served.log(), "the summary")
+    assert "First edit zq1." in (_get(served.base + f"{one}/timeline/") or "")
+    assert "Traceback" not in served.log()
+
+    # Fixed: the next edit shows up again.
+    _edit(root / "content" / two / "quotes.yaml", "quotes:\nquotes:\n", "quotes:\n")
+    _edit(root / "content" / two / "timeline.yaml", 'summary: "', 'summary: "Second edit zq2. ')
+    served.wait_for_page(f"{two}/timeline/", "Second edit zq2.")
+
+    # templates/ and site_config/ are watched too.
+    _edit(root / "templates" / "timeline.md.j2", "# ", "# Edited template zq3 ")
+    served.wait_for_page(f"{one}/timeline/", "Edited template zq3")
+    _edit(root / "site_config" / "site.yaml", "title: ", "title: Edited site zq4 ")
+    served.wait_for_page("", "Edited site zq4")
+
+
+@pytest.mark.browser
+def test_open_page_reloads_by_itself(served: Served, chromium: object) -> None:  # noqa: F811
+    browser.require_chromium()
+    one = corpus.slug_of(1)
+    context = chromium.new_context(service_workers="block")  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(served.base + f"{one}/timeline/")
+        page.wait_for_selector("h1")
+        assert "Edited in the browser zq5" not in page.content()
+        _edit(served.root / "content" / one / "timeline.yaml", 'summary: "',
+              'summary: "Edited in the browser zq5. ')
+        # No page.reload(): MkDocs' live-reload script must reload the open page.
+        page.wait_for_function("document.body.innerText.includes('Edited in the browser zq5')",
+                               timeout=60_000)
+    finally:
+        context.close()
+
+
+# --- incremental rebuilds equal a fresh build -------------------------------------------------
+
+def _site_files(site: Path) -> dict[str, object]:
+    """Every file of a built site; the search index as a set of entries, sitemaps unzipped."""
+    files: dict[str, object] = {}
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        data = path.read_bytes()
+        if rel.endswith(".gz"):
+            data = gzip.decompress(data)
+        if rel == "search/search_index.json":
+            index = json.loads(data)
+            files[rel] = (index["config"], sorted(json.dumps(d, sort_keys=True) for d in index["docs"]))
+        else:
+            files[rel] = data
+    return files
+
+
+def _fresh_build(root: Path, out: Path) -> dict[str, object]:
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([str(BRIEFSITE), "-C", str(root), "build", "--site-dir", str(out)], check=True,
+                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True)
+    return _site_files(out)
+
+
+class DirtyServer:
+    """What ``briefsite serve`` does on each change, without the HTTP server: a new config,
+    the same plugin instances (MkDocs keeps those with on_startup), a dirty build."""
+
+    def __init__(self, root: Path, site: Path) -> None:
+        from mkdocs.config import load_config
+
+        from generator.build import allow_dirty_builds
+
+        allow_dirty_builds()
+        self.root, self.site = root, site
+        self.config = lambda: load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+        first = self.config()
+        first.plugins.on_startup(command="serve", dirty=True)
+        self.plugins = first.plugins
+        self.build(first)
+
+    def build(self, config: object = None) -> None:
+        from mkdocs.commands.build import build
+
+        build(config or self.config(), dirty=True)  # type: ignore[arg-type]
+
+    @property
+    def plugin(self) -> object:
+        return self.plugins["briefsite"]
+
+    def close(self) -> None:
+        self.plugins.on_shutdown()
+
+
+def test_incremental_rebuilds_equal_a_fresh_build(tmp_path: Path) -> None:
+    root = corpus.write_project(tmp_path / "project", 4)
+    content = root / "content"
+    live = DirtyServer(root, tmp_path / "live")
+    s = [corpus.slug_of(i) for i in range(4)]
+
+    def rendered() -> list[str]:
+        return list(live.plugin.cache.rendered)  # type: ignore[attr-defined]
+
+    def mtimes() -> dict[str, int]:
+        return {p.relative_to(live.site).as_posix(): p.stat().st_mtime_ns
+                for p in live.site.rglob("*.html")}
+
+    edits: list[tuple[str, Callable[[], None], list[str] | None]] = [
+        # (what, edit, briefings re-rendered; None: not checked)
+        ("fact text", lambda: _edit(content / s[1] / "timeline.yaml", 'summary: "', 'summary: "Edited. '),
+         [s[1]]),
+        ("no visible change", lambda: _edit(content / s[1] / "timeline.yaml", "\n", "\n# a comment\n"),
+         [s[1]]),
+        ("title (navigation)", lambda: _edit(content / s[2] / "briefing.yaml", 'title: "', 'title: "Re '),
+         [s[2]]),
+        ("summary (home page)", lambda: _edit(content / s[2] / "briefing.yaml", 'summary: "',
+                                              'summary: "Re '), [s[2]]),
+        ("template", lambda: _edit(root / "templates" / "who.md.j2", "# ", "# Edited "), None),
+        ("briefing removed", lambda: shutil.rmtree(content / s[3]), []),
+        ("briefing added", lambda: corpus.write_briefing(content, 9), [corpus.slug_of(9)]),
+        ("two briefings", lambda: [_edit(content / x / "quotes.yaml", 'context: "', 'context: "E. ')
+                                   for x in (s[0], s[1])], [s[0], s[1]]),
+        ("mkdocs.yml", lambda: _edit(root / "mkdocs.yml", "    - navigation.top\n", ""), []),
+        ("fact again", lambda: _edit(content / s[0] / "reactions.yaml", 'summary: "', 'summary: "Again. '),
+         [s[0]]),
+    ]
+    try:
+        for what, edit, expected in edits:
+            before = mtimes()
+            time.sleep(0.01)
+            edit()
+            live.build()
+            if expected is not None:
+                assert sorted(rendered()) == sorted(expected), what
+            if what == "fact text":  # only the edited briefing's pages were written again
+                after = mtimes()
+                rewritten = {rel for rel in after if after[rel] != before.get(rel)}
+                assert rewritten and {rel.split("/")[0] for rel in rewritten if "/" in rel} == {s[1]}
+            got, want = _site_files(live.site), _fresh_build(root, tmp_path / "fresh")
+            assert sorted(got) == sorted(want), what
+            assert [rel for rel in want if got[rel] != want[rel]] == [], what
+
+        # A content error leaves the last good site as it was; after the fix it is right again.
+        _edit(content / s[0] / "quotes.yaml", "quotes:\n", "quotes:\nquotes:\n")
+        live.build()
+        assert _site_files(live.site) == want
+        _edit(content / s[0] / "quotes.yaml", "quotes:\nquotes:\n", "quotes:\n")
+        _edit(content / s[0] / "timeline.yaml", 'summary: "', 'summary: "Fixed. ')
+        live.build()
+        assert rendered() == [s[0]]
+        got, want = _site_files(live.site), _fresh_build(root, tmp_path / "fresh")
+        assert [rel for rel in want if got.get(rel) != want[rel]] == []
+    finally:
+        live.close()
+
+
+def test_plain_mkdocs_build_still_fails_on_content_errors(tmp_path: Path) -> None:
+    """Keeping the last good site is for a dirty serve only: a build must fail."""
+    from mkdocs.exceptions import Abort
+
+    root = corpus.write_project(tmp_path / "project", 1)
+    live = DirtyServer(root, tmp_path / "live")
+    try:
+        live.plugin.dirty = False  # type: ignore[attr-defined]  # as under plain `mkdocs serve`
+        _edit(root / "content" / corpus.slug_of(0) / "quotes.yaml", "quotes:\n", "quotes:\nquotes:\n")
+        with pytest.raises(Abort):
+            live.build()
+    finally:
+        live.close()
