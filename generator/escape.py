@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from urllib.parse import quote, urlsplit
 
 # Characters Python-Markdown honours a backslash escape for (markdown.Markdown.ESCAPED_CHARS
@@ -32,24 +31,23 @@ class UnsafeURL(ValueError):
     """A URL that is not http(s) or relative was handed to the ``url`` filter."""
 
 
+# Unicode category Cc (C0 and C1 controls) except tab and newline, which the final split
+# turns into spaces anyway: the same characters as unicodedata.category(ch) == "Cc".
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MD_ESCAPES = {**{ch: "\\" + ch for ch in _MD_SPECIAL}, **_ENTITIES}
+_MD_CHARS = re.compile("[" + re.escape("".join(sorted(_MD_ESCAPES))) + "]")
+
+
 def _plain(value: object) -> str:
     text = "" if value is None else str(value)
     text = _INVISIBLE.sub("", text)
-    text = "".join(ch if unicodedata.category(ch) != "Cc" or ch in "\t\n" else " " for ch in text)
+    text = _CONTROL.sub(" ", text)
     return " ".join(text.split())
 
 
 def md(value: object) -> str:
     """Inline Markdown text that renders exactly as the value reads."""
-    out = []
-    for ch in _plain(value):
-        if ch in ("&", "<", ">", "|", '"'):
-            out.append(_ENTITIES[ch])
-        elif ch in _MD_SPECIAL:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _MD_CHARS.sub(lambda m: _MD_ESCAPES[m.group()], _plain(value))
 
 
 def cell(value: object) -> str:

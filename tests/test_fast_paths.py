@@ -1,11 +1,13 @@
-"""The loader's fast path (data first, positions on demand) against its positioned reference pass,
-and the fast ``normalise`` against its regular-expression definition.
+"""Fast paths against their reference definitions.
 
-``parse_yaml`` builds the data from a lean event walk and re-reads positions only when a problem
-needs one; every text it refuses goes through ``_parse_positioned``. Both must agree exactly:
-same data, same position for every key and value, same problems — on real files, the corpus of
-bench/, and thousands of mutated snippets (tags, anchors, aliases, duplicate keys, nesting,
-several documents, control characters, syntax errors), with libyaml and with pure Python.
+* The loader's fast path (data first, positions on demand) against its positioned pass:
+  ``parse_yaml`` builds the data from a lean event walk and re-reads positions only when a
+  problem needs one; every text it refuses goes through ``_parse_positioned``. Both must agree
+  exactly (data, the position of every key and value, problems) on real files, the bench/
+  corpus and thousands of mutated snippets (tags, anchors, aliases, duplicate keys, nesting,
+  several documents, control characters, syntax errors), with libyaml and pure Python.
+* ``verify.normalise`` against its regular-expression definition.
+* ``escape.md`` against its character-by-character definition.
 """
 
 from __future__ import annotations
@@ -118,3 +120,34 @@ def test_normalise_equals_its_regex_definition() -> None:
     samples = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
     samples += [f"a{chr(c)}b {chr(c)}" for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     assert [s for s in samples if verify.normalise(s) != _reference_normalise(s)] == []
+
+
+def _reference_md(value: object) -> str:
+    """escape.md as first written: one character at a time, unicodedata for controls."""
+    import unicodedata
+
+    from generator import escape
+
+    text = "" if value is None else str(value)
+    text = escape._INVISIBLE.sub("", text)
+    text = "".join(ch if unicodedata.category(ch) != "Cc" or ch in "\t\n" else " " for ch in text)
+    out = []
+    for ch in " ".join(text.split()):
+        if ch in escape._ENTITIES:
+            out.append(escape._ENTITIES[ch])
+        elif ch in escape._MD_SPECIAL:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def test_md_escape_equals_its_character_by_character_definition() -> None:
+    from generator.escape import md
+
+    rng = random.Random(11)
+    pool = list("\\`*_{}[]()#+-.!&<>\"|' \t\nab김\u200b\u202e\ufeff\x00\x07\x1f\x7f\x85\x9f\xa0{{7*7}}")
+    samples = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(20_000)]
+    samples += [f"a{chr(c)}b" for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    samples += [None, 12, "<script>alert(1)</script>", "[x](javascript:alert(1))"]
+    assert [s for s in samples if md(s) != _reference_md(s)] == []
