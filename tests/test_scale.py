@@ -1,0 +1,46 @@
+"""What keeps builds linear in the number of briefings: each page's navigation holds Home and
+its own briefing only (site_config/overrides/partials/nav.html), never every briefing."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import corpus  # noqa: E402
+
+PAGES = ["", "who/", "timeline/", "numbers/", "reactions/", "sources/"]
+
+
+def _nav_targets(html: str, url: str) -> set[str]:
+    """Site paths the primary navigation links to (anchors within the page left out)."""
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    depth, end = 0, len(html)
+    for tag in re.finditer(r"<nav\b|</nav>", html[start:]):
+        depth += 1 if tag.group() == "<nav" else -1
+        if depth == 0:
+            end = start + tag.end()
+            break
+    hrefs = re.findall(r'href="([^"#][^"]*)"', html[start:end])
+    return {posixpath.normpath(posixpath.join("/" + url, h)).rstrip("/") + "/" for h in hrefs}
+
+
+def test_each_page_navigates_its_own_briefing_only(tmp_path: Path) -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from generator.build import build_site
+
+    root = corpus.write_project(tmp_path / "project", 3)
+    site = build_site(root, site_dir=tmp_path / "site")
+    slugs = [corpus.slug_of(i) for i in range(3)]
+    for slug in slugs:
+        for page in ("", "who/", "sources/"):
+            url = f"{slug}/{page}"
+            targets = _nav_targets((site / url / "index.html").read_text(encoding="utf-8"), url)
+            assert targets == {"/"} | {f"/{slug}/{p}" for p in PAGES}, (url, targets)
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert _nav_targets(home, "") == {"/"}
+    assert all(f'href="{slug}/"' in home for slug in slugs)  # the home page lists them all
