@@ -427,8 +427,9 @@ def report(results: dict) -> str:
             cells.append(f"{min(loads):.2f}–{max(loads):.2f}" if loads else "–")
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
+    targets = []
+    if rows:
         by = {r["briefings"]: r for r in rows}
-        targets = []
         big = max(by)
         if by[big].get("check"):
             c = by[big]["check"]
@@ -445,17 +446,18 @@ def report(results: dict) -> str:
             targets.append(("peak memory ≤ 500 MB @300", f"build {by[300]['build']['peak_rss_mb']:.0f} MB"
                             + (f", check {by[300]['check']['peak_rss_mb']:.0f} MB"
                                if by[300].get("check") else "")))
-        for s in results.get("serve", []):
-            ok = [e for e in s["edits"] if e["served_s"] is not None]
-            served = (f"median {statistics.median(e['served_s'] for e in ok):.2f} s "
-                      f"(runs: {', '.join(_fmt(e['served_s']) for e in ok)})" if ok else "never")
-            rendered = sorted({n for e in s["edits"] for n in e["briefings_rendered"]})
-            dirty = any(e["dirty"] for e in s["edits"])
-            targets.append((f"serve @{s['briefings']}{' (dirty rebuilds)' if dirty else ''}: served ≤ 2 s, "
-                            "only the edited briefing re-rendered",
-                            f"{served}; first build {s['first_build_s']:.1f} s; briefings re-rendered "
-                            f"per rebuild: {rendered}; MkDocs rebuild "
-                            f"{', '.join(str(b) for e in s['edits'] for b in e['build_s'])} s"))
+    for s in results.get("serve", []):
+        ok = [e for e in s["edits"] if e["served_s"] is not None]
+        served = (f"median {statistics.median(e['served_s'] for e in ok):.2f} s "
+                  f"(runs: {', '.join(_fmt(e['served_s']) for e in ok)})" if ok else "never")
+        rendered = sorted({n for e in s["edits"] for n in e["briefings_rendered"]})
+        dirty = any(e["dirty"] for e in s["edits"])
+        targets.append((f"serve @{s['briefings']}{' (dirty rebuilds)' if dirty else ''}: served ≤ 2 s, "
+                        "only the edited briefing re-rendered",
+                        f"{served}; first build {s['first_build_s']:.1f} s; briefings re-rendered "
+                        f"per rebuild: {rendered}; MkDocs rebuild "
+                        f"{', '.join(str(b) for e in s['edits'] for b in e['build_s'])} s"))
+    if targets:
         lines += ["| target | measured |", "|---|---|"] + [f"| {t} | {v} |" for t, v in targets]
     lines += ["", END]
     return "\n".join(lines)
