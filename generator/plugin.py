@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 import shutil
+import zlib
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import base
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .cache import SiteCache
@@ -61,6 +62,7 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         self._slugs: set[str] = set()  # briefings published by the last build
         self._removed: set[str] = set()
         self._site: Site | None = None  # the last good site, served while content has errors
+        self._parked: dict[str, bytes] = {}  # compressed HTML of pages read but not yet written
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook makes MkDocs keep this instance (and its cache) across rebuilds."""
@@ -142,6 +144,29 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
 
     def on_build_error(self, error: Exception) -> None:
         self._previous = None  # pages of this build may be unwritten: the next one is full
+
+    @event_priority(-100)  # after any other plugin's on_page_content
+    def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
+        # MkDocs converts every page to HTML before writing any, and keeps each page's
+        # Markdown (a copy) and HTML until the build ends: at 300 briefings that is most of the
+        # peak memory. The Markdown is not read again; the HTML is parked compressed (~8x
+        # smaller) until the page is written (on_page_context runs before the search plugin's).
+        page.markdown = None
+        self._parked[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    @event_priority(100)  # before any other plugin's on_page_context (search reads the HTML)
+    def on_page_context(self, context: Any, page: Any, config: Any, nav: Any) -> Any:
+        parked = self._parked.pop(page.file.src_uri, None)
+        if parked is not None:
+            page.content = zlib.decompress(parked).decode("utf-8")
+        return context
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        # The page is written and nothing reads its HTML again (links are checked from
+        # page.present_anchor_ids, the search plugin copied its text): free it.
+        page.content = None
+        return output
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         for name in WATCHED:
