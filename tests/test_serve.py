@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +24,6 @@ from pathlib import Path
 import pytest
 
 import browser
-from browser import chromium  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -137,23 +137,47 @@ def test_serve_reloads_edits_and_reports_content_errors_without_stopping(served:
     served.wait_for_page("", "Edited site zq4")
 
 
+def _in_own_thread(func: Callable[[], None]) -> None:
+    """Run ``func`` in a new thread and re-raise what it raised. Playwright's sync API refuses
+    to start in a thread that already runs one (tests/browser.py's session-wide Chromium)."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            func()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            errors.append(exc)
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
 @pytest.mark.browser
-def test_open_page_reloads_by_itself(served: Served, chromium: object) -> None:  # noqa: F811
+def test_open_page_reloads_by_itself(served: Served) -> None:
     browser.require_chromium()
     one = corpus.slug_of(1)
-    context = chromium.new_context(service_workers="block")  # type: ignore[attr-defined]
-    try:
-        page = context.new_page()
-        page.goto(served.base + f"{one}/timeline/")
-        page.wait_for_selector("h1")
-        assert "Edited in the browser zq5" not in page.content()
-        _edit(served.root / "content" / one / "timeline.yaml", 'summary: "',
-              'summary: "Edited in the browser zq5. ')
-        # No page.reload(): MkDocs' live-reload script must reload the open page.
-        page.wait_for_function("document.body.innerText.includes('Edited in the browser zq5')",
-                               timeout=60_000)
-    finally:
-        context.close()
+
+    def check() -> None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=str(browser.CHROMIUM), headless=True,
+                                          args=browser.CHROMIUM_ARGS)
+            try:
+                page = chromium.new_context(service_workers="block").new_page()
+                page.goto(served.base + f"{one}/timeline/")
+                page.wait_for_selector("h1")
+                assert "Edited in the browser zq5" not in page.content()
+                _edit(served.root / "content" / one / "timeline.yaml", 'summary: "',
+                      'summary: "Edited in the browser zq5. ')
+                # No page.reload(): MkDocs' live-reload script must reload the open page.
+                page.wait_for_function(
+                    "document.body.innerText.includes('Edited in the browser zq5')", timeout=60_000)
+            finally:
+                chromium.close()
+    _in_own_thread(check)
 
 
 # --- incremental rebuilds equal a fresh build -------------------------------------------------
