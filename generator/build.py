@@ -198,8 +198,8 @@ def serve(root: Path, dev_addr: str) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config_file = root.resolve() / "mkdocs.yml"
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    allow_dirty_builds()
     # livereload=True explicitly: with click 8.2.2-8.3.x MkDocs' own CLI default turns it off.
+    # Dirty builds: the plugin rebuilds only the changed briefing's pages (see plugin.py).
     mkdocs_serve(str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr)
 
 

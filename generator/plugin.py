@@ -25,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .build import allow_dirty_builds
 from .cache import SiteCache
 from .errors import ContentError
 from .escape import attr, html_text
@@ -68,6 +69,8 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         """Having this hook makes MkDocs keep this instance (and its cache) across rebuilds."""
         self.dirty = dirty
         self._previous = None
+        if dirty:  # briefsite serve, or mkdocs serve --dirty
+            allow_dirty_builds()
 
     def on_shutdown(self) -> None:
         self.dirty, self._previous, self._slugs, self._site = False, None, set(), None

@@ -212,9 +212,6 @@ class DirtyServer:
     def __init__(self, root: Path, site: Path) -> None:
         from mkdocs.config import load_config
 
-        from generator.build import allow_dirty_builds
-
-        allow_dirty_builds()
         self.root, self.site = root, site
         self.config = lambda: load_config(str(root / "mkdocs.yml"), site_dir=str(site))
         first = self.config()
