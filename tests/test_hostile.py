@@ -311,7 +311,7 @@ class Page(HTMLParser):
         self.scripts: list[str] = []
         self.chunks: list[str] = []
         self._raw: list[str] | None = None  # inside <script>/<style>: raw text, not page text
-        self._skip = 0  # inside a chart label, deliberately shortened (the full one is in <desc>)
+        self._skip = 0  # inside a chart label: wrapped onto lines, long words split (whole in <desc>)
         self.feed(source)
         self.close()
 
