@@ -121,7 +121,7 @@ def load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Probl
     """Load, validate and verify the briefing in ``folder`` (paths shown relative to ``root``)."""
     rel = _rel(folder, root)
     problems: list[Problem] = []
-    if not SLUG_RE.match(folder.name):
+    if not SLUG_RE.fullmatch(folder.name):
         problems.append(Problem(rel, 0, 0, f"briefing folder name '{folder.name}' is not a valid id",
                                 "rename it to lowercase letters, digits and hyphens"))
     docs, models = {}, {}

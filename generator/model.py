@@ -21,8 +21,8 @@ _URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$", re.IGNORECAS
 
 
 def _slug(value: Any) -> Any:
-    if isinstance(value, str) and not re.match(SLUG_PATTERN, value):
-        raise ValueError(f"'{value}' is not a valid id: use lowercase letters, digits and "
+    if isinstance(value, str) and not re.fullmatch(SLUG_PATTERN, value):
+        raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and "
                          "single hyphens (for example kim-jong-un)")
     return value
 

@@ -174,6 +174,7 @@ CASES: dict[str, Files] = {
     "date-bad-text": briefing("event_date: 2025-04-28", "event_date: 28 April 2025"),
     # --- ids and references -----------------------------------------------------------------
     "id-path-like": rich("timeline.yaml", "id: it-happened", "id: ../../x"),
+    "id-trailing-newline": rich("timeline.yaml", "id: it-happened", 'id: "it-happened\\n"'),
     "id-duplicate": sources("    label: Article\n",
                             "    label: Article\n  - id: art\n    file: sources/art.txt\n    label: Again\n"),
     "id-duplicate-estimate": rich("figures.yaml", "        citations: [art]\n",
