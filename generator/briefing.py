@@ -174,12 +174,20 @@ def _source_texts(folder: Path, rel: str, doc: Document | None,
     base = (folder / "sources").resolve()
     for i, src in enumerate(sources.sources):
         at = ("sources", i, "file")
-        target = (folder / src.file).resolve()
-        if Path(src.file).is_absolute() or not target.is_relative_to(base) or target == base:
+        try:  # the path is the editor's: the OS may refuse it (a name over 255 bytes)
+            target = (folder / src.file).resolve()
+            outside = Path(src.file).is_absolute() or not target.is_relative_to(base) or target == base
+            exists = not outside and target.is_file()
+        except OSError as exc:
+            problems.append(doc.problem(at, f"source file '{src.file}' cannot be opened: "
+                                            f"{(exc.strerror or str(exc)).lower()}",
+                                        "write a short path like sources/upi.txt"))
+            continue
+        if outside:
             problems.append(doc.problem(at, f"source file '{src.file}' is outside the briefing's "
                                             "sources/ folder", "write a path like sources/upi.txt"))
             continue
-        if not target.is_file():
+        if not exists:
             stored = sorted(p.name for p in base.glob("*")) if base.is_dir() else []
             problems.append(doc.problem(at, f"source file '{src.file}' does not exist",
                                         f"stored texts: {', '.join(stored)}" if stored else

@@ -437,10 +437,6 @@ def test_unknown_nested_key_named_like_pydantic_internals(tmp_path: Path,
     assert err.startswith("content/demo/sources.yaml:5:5: sources[0].list: unknown field 'list'\n")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/briefing.py bug: _source_texts() calls target.is_file() (and resolve()) on the "
-    "editor's path without catching OSError; a file name over 255 bytes raises ENAMETOOLONG -> "
-    "'internal error: OSError: [Errno 36] File name too long', exit 3"))
 def test_overlong_source_file_name_is_a_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project(tmp_path, sources("file: sources/art.txt", "file: sources/" + "a" * 300 + ".txt"))
     status, _, err = run_check(root, capsys)
