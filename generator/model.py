@@ -14,10 +14,9 @@ from typing import Annotated, Any, Optional
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       PlainSerializer, WithJsonSchema, model_validator)
 
-from . import dates
+from . import dates, urls
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$", re.IGNORECASE)
 
 
 def _slug(value: Any) -> Any:
@@ -47,9 +46,7 @@ def _day(value: dates.FuzzyDate) -> dates.FuzzyDate:
 
 def _url(value: str) -> str:
     _refuse_hidden(value, invisible=True)
-    if not _URL_RE.match(value):
-        raise ValueError(f"'{value}' is not an http(s) URL; only http:// and https:// links "
-                         "are allowed")
+    urls.check_url(value)
     return value
 
 
