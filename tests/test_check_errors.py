@@ -187,6 +187,14 @@ CASES: dict[str, Files] = {
     "ref-unknown-quote-in-reaction": rich("reactions.yaml", "quotes: [kim-honour]", "quotes: [kim-honor]"),
     "ref-unknown-briefing-in-order": {SITE: "title: Test site\ndescription: A test.\n"
                                             "briefing_order: [demo, dmeo]\n"},
+    "ref-repeated-actor": rich("timeline.yaml", "actors: [kim-jong-un]", "actors: [kim-jong-un, kim-jong-un]"),
+    "ref-repeated-estimator": rich("figures.yaml", "estimators: [kim-jong-un]",
+                                   "estimators:\n          - kim-jong-un\n          - kim-jong-un"),
+    "ref-repeated-quote-in-reaction": rich("reactions.yaml", "quotes: [kim-honour]",
+                                           "quotes: [kim-honour, kim-honour]"),
+    "ref-repeated-source-in-citations": briefing(
+        "        excerpt: something happened\n",
+        "        excerpt: something happened\n      - art\n"),
     "citations-empty": briefing("    citations:\n      - source: art\n        excerpt: something happened\n",
                                 "    citations: []\n"),
     # --- sources and verbatim checks --------------------------------------------------------
