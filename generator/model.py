@@ -50,26 +50,42 @@ def _url(value: str) -> str:
     return value
 
 
-# Bidi embeddings, overrides and isolates make text display in another order than it is
-# stored ("Trojan Source"); control characters (except tab and line breaks) cannot be shown.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi embeddings, overrides, isolates and marks make text display in another order than it
+# is stored ("Trojan Source"); control characters (except tab and line breaks) cannot be shown.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Other format characters (Unicode category Cf) are invisible too: zero-width spaces, word
+# joiners, BOMs, soft hyphens, tag characters (which can spell hidden ASCII). Text keeps the
+# zero-width (non-)joiners that emoji and several scripts need, and tag characters only as a
+# subdivision flag (black flag, 2 to 7 tag letters or digits, cancel tag: England's flag).
+_JOINERS = "\u200c\u200d"
+_FLAG = re.compile("\U0001F3F4[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,7}\U000E007F")
 
 
 def _refuse_hidden(value: str, *, invisible: bool = False) -> None:
-    """Refuse characters that would be shown reordered or not at all, naming the code point."""
+    """Refuse characters that would be shown reordered or not at all, naming the code point.
+
+    ``invisible``: no format character at all (URLs), not even joiners.
+    """
     found = _BIDI.search(value) or _CONTROL.search(value)
-    if invisible and found is None:  # URLs: no format characters at all (zero-width, bidi marks)
-        found = next((m for m in re.finditer(".", value) if unicodedata.category(m.group()) == "Cf"),
-                     None)
-    if found is None:
+    at = found.start() if found else _format_character(value, strict=invisible)
+    if at is None:
         return
-    char = found.group()
+    char = value[at]
     name = unicodedata.name(char, "control character")
     why = ("a bidirectional control that makes text display in a different order than it is "
-           "stored" if _BIDI.match(char) else "an invisible character that cannot be shown")
-    raise ValueError(f"contains U+{ord(char):04X} {name} (character {found.start() + 1}), {why}; "
-                     "remove it")
+           "stored" if _BIDI.match(char) else "an invisible tag character that can carry hidden "
+           "text" if 0xE0000 <= ord(char) <= 0xE007F else "an invisible character that cannot be shown")
+    raise ValueError(f"contains U+{ord(char):04X} {name} (character {at + 1}), {why}; remove it")
+
+
+def _format_character(value: str, *, strict: bool) -> int | None:
+    """Index of the first refused format (Cf) character, or None."""
+    if value.isascii():
+        return None
+    allowed = set() if strict else {i for m in _FLAG.finditer(value) for i in range(m.start(), m.end())}
+    return next((i for i, ch in enumerate(value) if unicodedata.category(ch) == "Cf"
+                 and (strict or (ch not in _JOINERS and i not in allowed))), None)
 
 
 MAX_TEXT = 20_000

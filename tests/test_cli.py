@@ -131,3 +131,11 @@ def test_every_content_field_is_documented(file_model: type) -> None:
     text = (ROOT / "docs/content-format.md").read_text(encoding="utf-8")
     for name in sorted(_field_names(file_model)):
         assert re.search(rf"\b{name}:", text), f"field '{name}' is not in docs/content-format.md"
+
+
+def test_text_rules_and_caps_are_documented() -> None:
+    text = (ROOT / "docs/content-format.md").read_text(encoding="utf-8")
+    for fact in (f"at most {model.MAX_TEXT:,} characters", f"at most {model.MAX_REFS} ids",
+                 f"at most {model.MAX_ITEMS:,}", "U+202A–U+202E", "U+2066–U+2069", "U+200B",
+                 "U+E0000–U+E007F", "U+200C, U+200D", "U+FEFF"):
+        assert fact in text, f"docs/content-format.md does not say {fact!r}"

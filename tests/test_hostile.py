@@ -50,7 +50,8 @@ MARKER = "ZQXMARKER"
 HANG_SECONDS = 60
 
 # Payloads that must be shown literally. Text a reader sees: whitespace runs collapse (HTML
-# does that anyway) and zero-width characters are dropped (SHOWN_AS gives those cases).
+# does that anyway); SHOWN_AS gives any payload shown otherwise. Zero-width (non-)joiners and
+# a subdivision flag's tag characters are part of what they show, so they stay.
 PAYLOADS: dict[str, str] = {
     # XSS, by OWASP filter-evasion class
     "script": "<script>alert(1)</script>",
@@ -138,11 +139,11 @@ PAYLOADS: dict[str, str] = {
     "tabs": "a\tb",
     "unicode": "김정은 Ким Чен Ын — “quoted” ‘x’ … €",
     "emoji-zwj": "family \U0001F468\u200d\U0001F469\u200d\U0001F467 done",
-    "zero-width-space": "java\u200bscript:alert(1)",
-    "zero-width-bom": "a\ufeffb\u2060c",
+    "emoji-subdivision-flag": "England \U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+    "zwnj-persian": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
     "long-line": "word " * 3000,
 }
-SHOWN_AS = {"zero-width-space": "javascript:alert(1)", "zero-width-bom": "abc"}
+SHOWN_AS: dict[str, str] = {}
 
 # Payloads refused by `briefsite check`, with the words the message must contain.
 REFUSED: dict[str, tuple[str, str]] = {
@@ -155,6 +156,16 @@ REFUSED: dict[str, tuple[str, str]] = {
     "escape": ("\x1b[31mred", "U+001B"),
     "bell": ("ding\x07", "U+0007"),
     "c1-control": ("a\x9bb", "U+009B"),
+    # invisible format characters: they hide or smuggle text (tags spell ASCII no one sees)
+    "zero-width-space": ("java\u200bscript:alert(1)", "U+200B ZERO WIDTH SPACE"),
+    "zero-width-bom": ("a\ufeffb", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    "word-joiner": ("a\u2060b", "U+2060 WORD JOINER"),
+    "soft-hyphen": ("soft\u00adhyphen", "U+00AD SOFT HYPHEN"),
+    "bidi-mark": ("a\u200fb", "U+200F RIGHT-TO-LEFT MARK"),
+    "tag-characters": ("ok\U000E0069\U000E0067\U000E006E\U000E006F\U000E0072\U000E0065",
+                       "U+E0069 TAG LATIN SMALL LETTER I"),
+    "tag-flag-without-base": ("\U000E0067\U000E0062\U000E007F", "U+E0067 TAG LATIN SMALL LETTER G"),
+    "tag-flag-long": ("\U0001F3F4" + "\U000E0061" * 12 + "\U000E007F", "U+E0061 TAG LATIN SMALL LETTER A"),
     "too-long": ("x" * 25_000, "text is too long (25,000 characters; the limit is 20,000)"),
 }
 
