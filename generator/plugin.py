@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -50,8 +51,10 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
                 log.error(problem.format())
             raise PluginError(f"{len(exc.problems)} problem(s) in the content; "
                               "nothing was built") from None
-        # Themes print these unescaped (the copyright line is meant to hold HTML).
-        config.site_name = html_text(site.config.title)
+        # Themes print these unescaped (the copyright line is meant to hold HTML). Material
+        # also prints site_name once through `| e` (the logo's title): as Markup, the escaped
+        # name passes that filter unchanged instead of being escaped twice.
+        config.site_name = Markup(html_text(site.config.title))
         config.site_description = attr(site.config.description)
         config.theme["language"] = site.config.language
         if site.config.copyright:
