@@ -24,7 +24,8 @@ _COPY = "copy the article's address from the browser's address bar"
 
 def check_url(value: str) -> None:
     """Raise ``Refusal`` unless ``value`` is a well-formed http(s) URL."""
-    if not _SCHEME.match(value):
+    scheme = _SCHEME.match(value)
+    if scheme is None:
         raise Refusal(f"{value!r} is not an http(s) URL; only http:// and https:// links are allowed",
                       "write the full address, starting with https://")
     if len(value) > MAX_URL:
@@ -40,7 +41,7 @@ def check_url(value: str) -> None:
                 f"U+{ord(char):04X} {unicodedata.name(char, '(not a printable character)')}")
         raise Refusal(f"URL contains {what} at character {bad.start() + 1}, which a URL cannot "
                       "hold", "remove it, or write it percent-encoded (a space is %20); " + _COPY)
-    rest = value[_SCHEME.match(value).end():]  # type: ignore[union-attr]
+    rest = value[scheme.end():]
     authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
     _check_authority(value, authority)
     after = rest[len(authority):]
