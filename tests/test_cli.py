@@ -47,7 +47,7 @@ def test_check_reports_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli.main(["-C", str(project), "check"]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "content/demo/figures.yaml:9:22: unknown actor 'usa'",
+        "content/demo/figures.yaml:10:22: unknown actor 'usa'",
         "    hint: did you mean 'us' or 'ua'? (known: kim, ua, us)",
         "1 problem(s) in 1 file(s)",
     ]
