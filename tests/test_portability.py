@@ -9,6 +9,7 @@ with the navigation from ``generator.render.nav``, and runs ``zensical build``. 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from generator import cli
+from generator import cli, export
 from generator.project import load_site
 from generator.render import PAGES, nav
 
@@ -70,6 +71,12 @@ def test_rendered_tree_builds_with_zensical(tmp_path: Path) -> None:
         assert all(f'id="event-{e.id}"' in timeline for e in b.events)
         sources = (site / b.slug / "sources/index.html").read_text(encoding="utf-8")
         assert all(f'id="source-{s.id}"' in sources for s in b.sources)
+        overview = (site / b.slug / "index.html").read_text(encoding="utf-8")
+        blocks = re.findall(r'<script type="application/ld\+json">([^<]*)</script>', overview)
+        assert [json.loads(block) for block in blocks] == [export.jsonld(b, site_model.config)]
+    # The exports are in the rendered tree, so Zensical publishes them unchanged.
+    for path, text in export.generated_files(site_model).items():
+        assert (site / path).read_text(encoding="utf-8") == text, path
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in home
     assert re.search(r'href="(\./)?assets/briefsite\.css"', home)
