@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -130,6 +131,7 @@ def test_feed_is_well_formed_atom(minimal: Path) -> None:
     text = feed.atom(site)
     assert text.startswith("<?xml version='1.0' encoding='utf-8'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"")
     root = ET.fromstring(text.encode("utf-8"))
+    _check_atom(root, None)
     assert root.tag == f"{A}feed" and root.findtext(f"{A}title") == "Test site"
     assert root.findtext(f"{A}updated") == "2025-05-01T00:00:00Z"
     (entry,) = root.findall(f"{A}entry")
@@ -157,11 +159,43 @@ def test_feed_entry_ids_are_stable(minimal: Path) -> None:
     assert after.find(f"{A}link[@rel='self']").get("href") == "https://example.org/briefs/feed.xml"  # type: ignore[union-attr]
 
 
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def _check_atom(root: ET.Element, site_url: str | None) -> None:
+    """RFC 4287 essentials: required elements, absolute ids, RFC 3339 dates, own links only."""
+    assert root.tag == f"{A}feed"
+    for element in [root, *root.findall(f"{A}entry")]:
+        for tag in ("id", "title", "updated"):
+            assert len(element.findall(f"{A}{tag}")) == 1, (element.tag, tag)
+        assert re.match(r"[a-z][a-z0-9+.-]*:", element.findtext(f"{A}id") or ""), "ids are absolute IRIs"
+        for tag in ("updated", "published"):
+            for stamp in element.findall(f"{A}{tag}"):
+                assert RFC3339.fullmatch(stamp.text or ""), stamp.text
+                dt.datetime.fromisoformat((stamp.text or "").replace("Z", "+00:00"))
+    hrefs = [link.get("href") or "" for link in root.iter(f"{A}link")]
+    assert hrefs and all(h.startswith(site_url) if site_url else not re.match(r"[a-z]+:|//", h)
+                         for h in hrefs), hrefs  # the site's own pages only, never a third party
+
+
 def test_feed_of_the_shipped_site(kursk: Site) -> None:
     root = ET.fromstring(feed.atom(kursk))
     entries = root.findall(f"{A}entry")
     assert len(entries) == sum(len(b.meta.changelog) for b in kursk.published) > 0
     assert len({e.findtext(f"{A}id") for e in entries}) == len(entries)
+    assert kursk.config.site_url is None  # so links are relative to feed.xml, at the site root
+    _check_atom(root, None)
+    assert [e.find(f"{A}link").get("href") for e in entries] == ["kursk/"] * len(entries)  # type: ignore[union-attr]
+
+
+def test_feed_with_site_url_links_absolutely(minimal: Path) -> None:
+    _edit(minimal / "site_config/site.yaml", "description: A test.",
+          "description: A test.\nsite_url: https://example.org/briefs/")
+    _edit(minimal / "content/demo/briefing.yaml", "takeaways:",
+          "changelog:\n  - date: 2025-05-01\n    summary: First.\ntakeaways:")
+    root = ET.fromstring(feed.atom(_site(minimal)))
+    _check_atom(root, "https://example.org/briefs/")
+    assert root.find(f"{A}entry/{A}link").get("href") == "https://example.org/briefs/demo/"  # type: ignore[union-attr]
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +227,19 @@ def test_built_overview_carries_jsonld(built: tuple[Site, Path]) -> None:
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', overview)
     assert [json.loads(s) for s in scripts] == [export.jsonld(site.published[0], site.config)]
     assert "Demo: troops *and* [numbers] | 7*7" in scripts[0]
+
+
+@pytest.mark.site
+def test_every_built_page_announces_the_feed(built: tuple[Site, Path]) -> None:
+    _, out = built
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) >= 7
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        links = re.findall(r'<link rel="alternate" type="application/atom\+xml" '
+                           r'title="Briefing updates \(Atom\)" href="([^"]+)">', html)
+        assert len(links) == 1, page
+        if page.name == "404.html":  # MkDocs links the 404 page from the root, like its other links
+            assert links == ["/feed.xml"]
+        else:
+            assert (page.parent / links[0]).resolve() == (out / "feed.xml").resolve(), (page, links)
