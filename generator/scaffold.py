@@ -40,6 +40,8 @@ with YAML ready to paste.
 """
 _EXAMPLES = {
     "briefing.yaml": """
+# event_date and last_updated are today's date as placeholders: set event_date to the day
+# (or month, season, year) the sources give for the event.
 # Key takeaways, each citing the sources that support it, for example:
 # takeaways:
 #   - text: One sentence that a source states.

@@ -113,6 +113,13 @@ def test_every_command_and_option_is_documented(name: str) -> None:
                 assert option in DOCS, f"option {option} of 'briefsite {name}' is not documented"
 
 
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_readme_shows_every_command_with_an_example(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\| `briefsite {name}\b", readme, re.MULTILINE), f"no table row for {name}"
+    assert re.search(rf"^ +\$ briefsite {name}\b", readme, re.MULTILINE), f"no example of {name}"
+
+
 def _field_names(m: type) -> set[str]:
     names = set()
     for field_name, field in m.model_fields.items():

@@ -21,6 +21,7 @@ import yaml
 
 from conftest import ROOT
 from generator import cli, export
+from generator.escape import attr, html_text
 from generator.project import load_site
 from generator.render import PAGES, nav
 
@@ -31,9 +32,12 @@ def zensical_config(root: Path, docs_dir: str) -> dict[str, object]:
     """The smallest mkdocs.yml Zensical needs for a rendered tree of the project at ``root``."""
     site, problems = load_site(root)
     assert site is not None, problems
+    # HTML-escaped as the briefsite plugin does: themes print these unescaped.
+    extra = {"copyright": html_text(site.config.copyright)} if site.config.copyright else {}
     return {
-        "site_name": site.config.title,
-        "site_description": site.config.description,
+        "site_name": html_text(site.config.title),
+        "site_description": attr(site.config.description),
+        **extra,
         "docs_dir": docs_dir,
         "site_dir": "site",
         "use_directory_urls": True,
@@ -79,4 +83,5 @@ def test_rendered_tree_builds_with_zensical(tmp_path: Path) -> None:
         assert (site / path).read_text(encoding="utf-8") == text, path
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis.com" not in home
+    assert site_model.config.copyright and html_text(site_model.config.copyright) in home
     assert re.search(r'href="(\./)?assets/briefsite\.css"', home)

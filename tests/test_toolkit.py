@@ -91,6 +91,15 @@ def test_drafts_are_hidden_unless_show_drafts(minimal: Path) -> None:
     assert "later/index.md" in pages and "**Draft**" in pages["index.md"]
 
 
+def test_show_drafts_is_validated(minimal: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = minimal / "site_config/site.yaml"
+    lines = config.read_text(encoding="utf-8").count("\n")
+    config.write_text(config.read_text(encoding="utf-8") + "show_drafts: maybe\n", encoding="utf-8")
+    assert cli.main(["-C", str(minimal), "check"]) == 1
+    assert capsys.readouterr().err.startswith(
+        f"site_config/site.yaml:{lines + 1}:14: show_drafts: Input should be a valid boolean")
+
+
 # --- briefsite extract ---------------------------------------------------------------------
 
 def _found(path: Path, ref: dt.date | None = None) -> list[extract.Candidate]:
