@@ -24,7 +24,10 @@ from .project import Site, SiteConfig
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_EPOCH = "1970-01-01T00:00:00Z"
+_EPOCH = "1970-01-01T00:00:00Z"  # <updated> of a feed with no entries yet
+# Without site_url: the reserved host .invalid (RFC 2606) and a fixed tag date, so the ids are
+# stable but visibly not tied to any real address (see docs/toolkit.md).
+_NO_HOST, _NO_HOST_DATE = "briefsite.invalid", "2025"
 Update = tuple[Briefing, ChangelogEntry, int]
 
 
@@ -37,9 +40,9 @@ def page_url(config: SiteConfig, path: str = "") -> str:
 def _authority(config: SiteConfig) -> tuple[str, str]:
     """(host, path) naming this site in tag URIs."""
     if not config.site_url:
-        return "briefsite.invalid", "/"
+        return _NO_HOST, "/"
     parts = urlsplit(config.site_url)
-    return (parts.hostname or "briefsite.invalid"), (parts.path.rstrip("/") + "/")
+    return (parts.hostname or _NO_HOST), (parts.path.rstrip("/") + "/")
 
 
 def updates(site: Site) -> list[Update]:
@@ -84,7 +87,7 @@ def atom(site: Site) -> str:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {_XML_LANG: config.language})
     host, path = _authority(config)
-    _add(feed, "id", page_url(config, "feed.xml") if config.site_url else f"tag:{host},2025:{path}feed")
+    _add(feed, "id", page_url(config, "feed.xml") if config.site_url else f"tag:{host},{_NO_HOST_DATE}:{path}feed")
     _add(feed, "title", config.title, type="text")
     _add(feed, "subtitle", config.description, type="text")
     _add(feed, "updated", _timestamp(items[0][1].date.text) if items else _EPOCH)
