@@ -1,7 +1,8 @@
 """MkDocs plugin: a thin adapter so plain ``mkdocs build`` / ``mkdocs serve`` work.
 
 On each build it checks the content, renders the pages and hands them to MkDocs as
-generated files (nothing is written into docs_dir). Problems are logged under
+generated files (nothing is written into docs_dir), with the exports beside them (each
+briefing's ``briefing.json``, ``briefings.json``, ``feed.xml``). Problems are logged under
 ``mkdocs.plugins.briefsite`` and abort the build.
 """
 
@@ -20,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from .cache import SiteCache
 from .errors import ContentError
 from .escape import attr, html_text
+from .export import generated_files
 from .render import nav
 
 log = logging.getLogger("mkdocs.plugins.briefsite")
@@ -38,6 +40,7 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
     def __init__(self) -> None:
         self.cache: SiteCache | None = None
         self.pages: dict[str, str] = {}
+        self.exports: dict[str, str] = {}
         self.root = Path(".")
 
     def on_config(self, config: Any) -> Any:
@@ -51,6 +54,7 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
                 log.error(problem.format())
             raise PluginError(f"{len(exc.problems)} problem(s) in the content; "
                               "nothing was built") from None
+        self.exports = generated_files(site)
         # Themes print these unescaped (the copyright line is meant to hold HTML). Material
         # also prints site_name once through `| e` (the logo's title): as Markup, the escaped
         # name passes that filter unchanged instead of being escaped twice.
@@ -65,8 +69,8 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
-        for path, markdown in sorted(self.pages.items()):
-            files.append(File.generated(config, path, content=markdown))
+        for path, text in sorted({**self.pages, **self.exports}.items()):
+            files.append(File.generated(config, path, content=text))
         return files
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:

@@ -519,7 +519,12 @@ HOSTILE_DOM_JS = """() => {
     problems.push('unexpected <' + el.localName + '>: ' + el.outerHTML.slice(0, 80));
   // Material's own inline scripts (head setup, palette, content/anchor fix-up, config JSON).
   const theirs = ['__md_scope=', 'var palette=__md_get(', 'var target=document.getElementById(location.hash'];
-  for (const el of document.querySelectorAll('script:not([src])'))
+  // The overview's JSON-LD is data: allowed when it parses and holds no markup.
+  for (const el of document.querySelectorAll('script[type="application/ld+json"]')) {
+    try { JSON.parse(el.textContent); } catch (e) { problems.push('JSON-LD does not parse'); }
+    if (el.children.length || /[<>]/.test(el.textContent)) problems.push('markup inside JSON-LD');
+  }
+  for (const el of document.querySelectorAll('script:not([src]):not([type="application/ld+json"])'))
     if (el.id !== '__config' && !theirs.some(t => el.textContent.trimStart().startsWith(t)))
       problems.push('unexpected inline script: ' + el.outerHTML.slice(0, 80));
   for (const el of document.querySelectorAll('script[src]'))

@@ -47,7 +47,7 @@ def test_check_reports_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli.main(["-C", str(project), "check"]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "content/demo/figures.yaml:9:22: unknown actor 'usa'",
+        "content/demo/figures.yaml:10:22: unknown actor 'usa'",
         "    hint: did you mean 'us' or 'ua'? (known: kim, ua, us)",
         "1 problem(s) in 1 file(s)",
     ]
@@ -111,6 +111,13 @@ def test_every_command_and_option_is_documented(name: str) -> None:
         for option in action.option_strings:
             if option.startswith("--") and option != "--help":
                 assert option in DOCS, f"option {option} of 'briefsite {name}' is not documented"
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_readme_shows_every_command_with_an_example(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\| `briefsite {name}\b", readme, re.MULTILINE), f"no table row for {name}"
+    assert re.search(rf"^ +\$ briefsite {name}\b", readme, re.MULTILINE), f"no example of {name}"
 
 
 def _field_names(m: type) -> set[str]:

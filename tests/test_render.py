@@ -130,7 +130,7 @@ def test_render_refuses_bad_content(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as exc:
         SiteCache(tmp_path).render()
     assert [p.format().splitlines()[0] for p in exc.value.problems] == [
-        "content/demo/quotes.yaml:6:17: quote not found verbatim in source 'art' (sources/art.txt)"]
+        "content/demo/quotes.yaml:7:17: quote not found verbatim in source 'art' (sources/art.txt)"]
 
 
 def test_drafts_hidden_unless_configured(tmp_path: Path) -> None:
