@@ -115,7 +115,9 @@ FuzzyDate = Annotated[
                     "description": "2025-04-28 (day), 2025-04 (month), fall 2024 (season) or 2025 (year)"}),
 ]
 Day = Annotated[FuzzyDate, AfterValidator(_day)]
-Url = Annotated[str, AfterValidator(_url)]
+Url = Annotated[str, AfterValidator(_url), WithJsonSchema({
+    "type": "string", "format": "uri", "maxLength": urls.MAX_URL,
+    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@\\]+([/?#][^\s\\]*)?$"})]
 
 
 class Model(BaseModel):
