@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -137,7 +137,7 @@ def load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Probl
 def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
     rel = _rel(folder, root)
     problems: list[Problem] = []
-    if not SLUG_RE.match(folder.name):
+    if not SLUG_RE.fullmatch(folder.name):
         problems.append(Problem(rel, 0, 0, f"briefing folder name '{folder.name}' is not a valid id",
                                 "rename it to lowercase letters, digits and hyphens"))
     docs, models = {}, {}
@@ -190,12 +190,20 @@ def _source_texts(folder: Path, rel: str, doc: Document | None,
     base = (folder / "sources").resolve()
     for i, src in enumerate(sources.sources):
         at = ("sources", i, "file")
-        target = (folder / src.file).resolve()
-        if Path(src.file).is_absolute() or not target.is_relative_to(base) or target == base:
+        try:  # the path is the editor's: the OS may refuse it (a name over 255 bytes)
+            target = (folder / src.file).resolve()
+            outside = Path(src.file).is_absolute() or not target.is_relative_to(base) or target == base
+            exists = not outside and target.is_file()
+        except OSError as exc:
+            problems.append(doc.problem(at, f"source file '{src.file}' cannot be opened: "
+                                            f"{(exc.strerror or str(exc)).lower()}",
+                                        "write a short path like sources/upi.txt"))
+            continue
+        if outside:
             problems.append(doc.problem(at, f"source file '{src.file}' is outside the briefing's "
                                             "sources/ folder", "write a path like sources/upi.txt"))
             continue
-        if not target.is_file():
+        if not exists:
             stored = sorted(p.name for p in base.glob("*")) if base.is_dir() else []
             problems.append(doc.problem(at, f"source file '{src.file}' does not exist",
                                         f"stored texts: {', '.join(stored)}" if stored else
@@ -240,6 +248,8 @@ def _cross_check(docs: dict[str, Document], models: dict[str, Any],
         cites = list(_all_citations(name, model))
         problems += references(doc, ((p + ("source",), c.source) for p, c, _ in cites),
                                "source", ids.get("source", []))
+        problems += _repeated(doc, ((p + ("source",), c.source) for p, c, _ in cites), "source")
+        problems += _repeated(doc, _actor_refs(name, model), "actor")
         for path, cite, quote in cites:
             if cite.excerpt is not None:
                 problems += verbatim(doc, index, (*path, "excerpt"), cite.source, cite.excerpt,
@@ -248,10 +258,35 @@ def _cross_check(docs: dict[str, Document], models: dict[str, Any],
                 problems += verbatim(doc, index, path, cite.source, quote, "quote", file_of)
         if "actor" in ids:
             problems += references(doc, _actor_refs(name, model), "actor", ids["actor"])
-        if name == "reactions.yaml" and "quote" in ids:
-            problems += references(doc, ((("reactions", i, "quotes", j), q)
-                                         for i, r in enumerate(model.reactions)
-                                         for j, q in enumerate(r.quotes)), "quote", ids["quote"])
+        if name == "reactions.yaml":
+            quotes = [(("reactions", i, "quotes", j), q)
+                      for i, r in enumerate(model.reactions) for j, q in enumerate(r.quotes)]
+            problems += _repeated(doc, quotes, "quote")
+            if "quote" in ids:
+                problems += references(doc, quotes, "quote", ids["quote"])
+    return problems
+
+
+def _repeated(doc: Document, refs: Iterable[tuple[PathKey, str]], kind: str) -> list[Problem]:
+    """An id named twice in one reference list (``actors: [a, a]``), reported at the repeat.
+
+    A path's list is the part before its last index: ``(events, 3, actors, 1)`` and
+    ``(takeaways, 0, citations, 2, source)``; single references (``speaker:``) have none.
+    """
+    first: dict[tuple[PathKey, str], PathKey] = {}
+    problems = []
+    for path, value in refs:
+        index = max((k for k, part in enumerate(path) if isinstance(part, int)), default=-1)
+        if index < len(path) - 2 or (index == len(path) - 2 and path[-1] != "source"):
+            continue  # not an item of a reference list
+        key = (path[:index], value)
+        if key in first:
+            at = doc.pos(first[key])
+            problems.append(doc.problem(path, f"{kind} '{value}' appears twice in {path[index - 1]}",
+                                        f"first at line {at.line}, column {at.col}; name each "
+                                        f"{kind} once"))
+        else:
+            first[key] = path
     return problems
 
 

@@ -21,6 +21,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 from .cache import SiteCache
 from .errors import BuildError
 from .escape import UnsafeURL
+from .export import generated_files
 
 log = logging.getLogger("mkdocs.plugins.briefsite")
 
@@ -42,11 +43,12 @@ def write_tree(pages: dict[str, str], out: Path) -> None:
 
 
 def render_to(root: Path, out: Path) -> int:
-    """``briefsite render``: check, render and write the Markdown tree (plus static assets)."""
+    """``briefsite render``: check, render and write the Markdown tree (plus static assets and
+    the exports: JSON files and feed.xml)."""
     try:
-        _, pages = SiteCache(root).render()
+        site, pages = SiteCache(root).render()
         assets = root / "site_config" / "docs"
-        files = dict(pages)
+        files = {**pages, **generated_files(site)}
         if assets.is_dir():
             for path in sorted(assets.rglob("*")):
                 if path.is_file():

@@ -6,10 +6,14 @@ values, ranges show their span; "up to" and "at least" are drawn open-ended and 
 
 from __future__ import annotations
 
+import unicodedata
+
 from .escape import attr, html_text
 from .model import Estimate, Figure, Qualifier
 
-_WIDTH, _LABEL, _ROW, _PAD = 640, 230, 34, 10
+# Sizes in CSS px. 36 characters of 14 px text fit the 288 px column of a 320 px phone.
+_FONT, _LINE, _BAR, _BAR_GAP, _ROW_GAP, _CHARS = 14, 18, 14, 4, 14, 36
+_PLOT = 99.0  # percent of the width the longest bar spans (the group is moved 1 px right)
 
 
 def number(n: int) -> str:
@@ -29,37 +33,47 @@ def estimate_text(e: Estimate) -> str:
 
 
 def svg(figure: Figure, labels: list[str], chart_id: str) -> str:
-    """An accessible horizontal bar chart; ``labels`` name each estimate's row (who, when)."""
+    """An accessible horizontal bar chart; ``labels`` name each estimate's row (who, when).
+
+    Each row is its label and value, wrapped onto as many lines as needed (never cut), above
+    its bar. The SVG has no viewBox: text keeps its 14 px size at every width, while bars are
+    drawn in percent of the chart's width, so the chart fits a phone and fills a desktop column.
+    """
     scale_max = max(e.upper for e in figure.estimates) or 1
-    plot = _WIDTH - _LABEL - 90
-    height = _PAD * 2 + _ROW * len(figure.estimates)
     count = len(figure.estimates)
     title = f"{figure.metric}: {count} estimate{'' if count == 1 else 's'}"
     desc = "; ".join(f"{label}: {estimate_text(e)} {figure.unit}"
                      for label, e in zip(labels, figure.estimates))
-    rows = []
-    for i, (label, e) in enumerate(zip(labels, figure.estimates)):
-        y = _PAD + i * _ROW
+    rows, y = [], 0
+    for label, e in zip(labels, figure.estimates):
+        value = estimate_text(e)
+        lines = _wrap(f"{label}:", value)
+        tspans = [f'<tspan x="0" y="{y + _FONT + i * _LINE}">{html_text(line)}</tspan>'
+                  for i, line in enumerate(lines)]
+        bold = f'<tspan class="bs-chart-value">{html_text(value)}</tspan>'
+        if lines[-1] == "":  # the value has a line of its own
+            tspans[-1] = tspans[-1].replace("</tspan>", bold + "</tspan>")
+        else:
+            tspans[-1] = tspans[-1].replace("</tspan>", " " + bold + "</tspan>")
+        y_bar = y + len(lines) * _LINE + _BAR_GAP
         lo = 0 if e.value is not None else (e.low or 0)
-        hi = e.upper
-        x0 = _LABEL + plot * lo / scale_max
-        x1 = _LABEL + plot * hi / scale_max
+        x0, x1 = _PLOT * lo / scale_max, _PLOT * e.upper / scale_max
         kind = "range" if e.value is None else e.qualifier.value
         rows.append(
-            f'<text class="bs-chart-label" x="{_LABEL - 8}" y="{y + 21}" text-anchor="end">'
-            f"{html_text(_short(label))}</text>"
-            f'<rect class="bs-bar bs-bar-{attr(kind)}" x="{x0:.1f}" y="{y + 6}" '
-            f'width="{max(x1 - x0, 2):.1f}" height="{_ROW - 12}" rx="2"></rect>'
-            f'<text class="bs-chart-value" x="{x1 + 6:.1f}" y="{y + 21}">'
-            f"{html_text(estimate_text(e))}</text>")
+            f'<text class="bs-chart-label">{"".join(tspans)}</text>'
+            f'<rect class="bs-track" x="0" y="{y_bar}" width="{_PLOT}%" height="{_BAR}" rx="2">'
+            "</rect>"
+            f'<rect class="bs-bar bs-bar-{attr(kind)}" x="{x0:.2f}%" y="{y_bar}" '
+            f'width="{max(x1 - x0, 0.5):.2f}%" height="{_BAR}" rx="2"></rect>')
+        y = y_bar + _BAR + _ROW_GAP
     return (
         f'<figure class="bs-chart">\n'
         f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'viewBox="0 0 {_WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'width="100%" height="{y - _ROW_GAP + 2}" font-size="{_FONT}" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{html_text(title)}</title>'
         f'<desc id="{chart_id}-desc">{html_text(desc)}</desc>'
-        + "".join(rows) +
+        f'<g transform="translate(1 0)">' + "".join(rows) + "</g>"
         "</svg>\n"
         f'<figcaption>{html_text(figure.metric)} ({html_text(figure.unit)}); bars start at zero, '
         "ranges show their span. The table gives every estimate with its source.</figcaption>\n"
@@ -67,5 +81,37 @@ def svg(figure: Figure, labels: list[str], chart_id: str) -> str:
     )
 
 
-def _short(label: str, limit: int = 34) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _wrap(label: str, value: str, limit: int = _CHARS) -> list[str]:
+    """``label`` broken at spaces into lines of at most ``limit`` character widths (East Asian
+    wide characters count two; a longer word is split, never cut). ``value`` goes at the end of
+    the last line: that line is returned without it, and is "" when the value needs its own."""
+    lines: list[str] = []
+    line = ""
+    for word in label.split():
+        *whole, word = _pieces(word, limit)
+        if whole:
+            lines += [line, *whole] if line else whole
+            line = ""
+        if line and _width(line) + 1 + _width(word) > limit:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    fits = line and _width(line) + 1 + _width(value) <= limit
+    return [*lines, line] if fits else [*lines, line, ""] if line else [*lines, ""]
+
+
+def _pieces(word: str, limit: int) -> list[str]:
+    """``word`` split into pieces at most ``limit`` wide (one piece when it fits)."""
+    pieces, piece, width = [], "", 0
+    for ch in word:
+        w = _width(ch)
+        if width + w > limit:
+            pieces.append(piece)
+            piece, width = "", 0
+        piece, width = piece + ch, width + w
+    return [*pieces, piece]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

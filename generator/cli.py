@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 import time
@@ -51,7 +52,46 @@ def parser() -> argparse.ArgumentParser:
                                        "templates/ or site_config/ change.")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                        help="address to serve on (default: 127.0.0.1:8000)")
+    _toolkit_parsers(sub)
     return p
+
+
+def _toolkit_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    schema = sub.add_parser("schema", help="write the JSON Schema of every content file",
+                            description="Generate schema/<name>.schema.json from the content "
+                                        "model (briefing, sources, actors, timeline, figures, "
+                                        "quotes, reactions, site) for editor completion.")
+    schema.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="folder for the schema files (default: schema/ in the project)")
+    schema.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a file is missing or out of date")
+    new = sub.add_parser("new", help="start a draft briefing that passes check",
+                         description="Create content/SLUG/ with a draft briefing.yaml dated "
+                                     "today, sources.yaml and a placeholder stored text.")
+    new.add_argument("slug", metavar="SLUG", help="the briefing's id and folder name, e.g. kursk")
+    new.add_argument("--title", default=None, help="headline (default: the slug in words)")
+    extract = sub.add_parser("extract", help="list quotes, numbers and dates in an article",
+                             description="List every direct quotation (with its speaker where "
+                                         "the sentence names one), number and date expression "
+                                         "in a stored article, each with its line number and a "
+                                         "YAML snippet whose excerpt verifies.")
+    extract.add_argument("article", type=Path, metavar="ARTICLE", help="stored article (.txt)")
+    extract.add_argument("--format", choices=("text", "yaml"), default="text",
+                         help="text: readable listing (default); yaml: only the snippets, as "
+                              "one YAML document")
+    extract.add_argument("--source", default=None, metavar="ID",
+                         help="source id for the citations (default: the id sources.yaml gives "
+                              "the article, else one made from its file name)")
+    extract.add_argument("--date", type=_day, default=None, metavar="YYYY-MM-DD",
+                         help="the article's date, to resolve Monday, in January … (default: "
+                              "its published date in sources.yaml, if a day)")
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a day; write YYYY-MM-DD") from None
 
 
 @_command
@@ -98,6 +138,60 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .build import serve
 
     serve(args.project, args.dev_addr)
+    return 0
+
+
+@_command
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write or check the JSON Schema files."""
+    from . import schema
+
+    out = args.out or args.project / "schema"
+    if args.check:
+        stale = schema.stale(out)
+        for name in stale:
+            print(f"{out / name}: out of date", file=sys.stderr)
+        if stale:
+            print(f"hint: run briefsite schema --out {out}", file=sys.stderr)
+            return 1
+        print(f"ok: {len(schema.rendered())} schema files in {out} match the model")
+        return 0
+    changed = schema.write(out)
+    print(f"wrote {len(changed)} of {len(schema.rendered())} schema files to {out}")
+    return 0
+
+
+@_command
+def cmd_new(args: argparse.Namespace) -> int:
+    """Scaffold a draft briefing."""
+    from .scaffold import new_briefing
+
+    folder = new_briefing(args.project, args.slug, args.title)
+    print(f"created {folder} (status: draft); next: store articles in {folder / 'sources'}, "
+          "list them in sources.yaml, then run briefsite check")
+    return 0
+
+
+@_command
+def cmd_extract(args: argparse.Namespace) -> int:
+    """List candidate facts in a stored article."""
+    from . import extract, scaffold
+    from .load import read_text
+
+    text, problem = read_text(args.article, str(args.article))
+    if problem is not None:
+        _print_problems([problem])
+        return 1
+    assert text is not None
+    listed, published = extract.source_for(args.article)
+    source = args.source or listed or extract.slugify(args.article.stem, "article")
+    ref = args.date or published
+    found = scaffold.items(extract.extract(text, ref), source)
+    counts = ", ".join(f"{sum(c.kind == k for c, _ in found)} {k}s" for k in ("quote", "number", "date"))
+    header = (f"{args.article}: {counts} (source id: {source}; article date: "
+              f"{ref.isoformat() if ref else 'unknown, relative dates unresolved'})")
+    print(scaffold.as_yaml(found, header) if args.format == "yaml" else scaffold.as_text(found, header),
+          end="")
     return 0
 
 

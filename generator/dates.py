@@ -11,9 +11,9 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December"]
 # The month each season starts in (northern hemisphere), for sorting only.
 _SEASONS = {"winter": 1, "spring": 3, "summer": 6, "fall": 9, "autumn": 9}
-PATTERN = (r"^(\d{4}(-\d{2}(-\d{2})?)?|(spring|summer|fall|autumn|winter) \d{4})$")
-_SEASON_RE = re.compile(r"^(spring|summer|fall|autumn|winter) (\d{4})$")
-_ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PATTERN = (r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|(spring|summer|fall|autumn|winter) [0-9]{4})$")
+_SEASON_RE = re.compile(r"^(spring|summer|fall|autumn|winter) ([0-9]{4})$")
+_ISO_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 class Precision(str, Enum):

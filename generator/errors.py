@@ -32,6 +32,18 @@ class Problem:
         return text
 
 
+class Refusal(ValueError):
+    """A content value refused by a model validator, with a hint for the editor.
+
+    Raised inside pydantic validators; ``validate.py`` reports the message at the value and
+    shows the hint under it.
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
 class BriefsiteError(Exception):
     """Root of every error briefsite reports to a user (never shown as a traceback)."""
 

@@ -14,15 +14,14 @@ from typing import Annotated, Any, Optional
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       PlainSerializer, WithJsonSchema, model_validator)
 
-from . import dates
+from . import dates, urls
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_URL_RE = re.compile(r"^https?://[^\s/?#<>\"'`\\]+[^\s<>\"'`\\]*$", re.IGNORECASE)
 
 
 def _slug(value: Any) -> Any:
-    if isinstance(value, str) and not re.match(SLUG_PATTERN, value):
-        raise ValueError(f"'{value}' is not a valid id: use lowercase letters, digits and "
+    if isinstance(value, str) and not re.fullmatch(SLUG_PATTERN, value):
+        raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and "
                          "single hyphens (for example kim-jong-un)")
     return value
 
@@ -47,32 +46,46 @@ def _day(value: dates.FuzzyDate) -> dates.FuzzyDate:
 
 def _url(value: str) -> str:
     _refuse_hidden(value, invisible=True)
-    if not _URL_RE.match(value):
-        raise ValueError(f"'{value}' is not an http(s) URL; only http:// and https:// links "
-                         "are allowed")
+    urls.check_url(value)
     return value
 
 
-# Bidi embeddings, overrides and isolates make text display in another order than it is
-# stored ("Trojan Source"); control characters (except tab and line breaks) cannot be shown.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi embeddings, overrides, isolates and marks make text display in another order than it
+# is stored ("Trojan Source"); control characters (except tab and line breaks) cannot be shown.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Other format characters (Unicode category Cf) are invisible too: zero-width spaces, word
+# joiners, BOMs, soft hyphens, tag characters (which can spell hidden ASCII). Text keeps the
+# zero-width (non-)joiners that emoji and several scripts need, and tag characters only as a
+# subdivision flag (black flag, 2 to 7 tag letters or digits, cancel tag: England's flag).
+_JOINERS = "\u200c\u200d"
+_FLAG = re.compile("\U0001F3F4[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,7}\U000E007F")
 
 
 def _refuse_hidden(value: str, *, invisible: bool = False) -> None:
-    """Refuse characters that would be shown reordered or not at all, naming the code point."""
+    """Refuse characters that would be shown reordered or not at all, naming the code point.
+
+    ``invisible``: no format character at all (URLs), not even joiners.
+    """
     found = _BIDI.search(value) or _CONTROL.search(value)
-    if invisible and found is None:  # URLs: no format characters at all (zero-width, bidi marks)
-        found = next((m for m in re.finditer(".", value) if unicodedata.category(m.group()) == "Cf"),
-                     None)
-    if found is None:
+    at = found.start() if found else _format_character(value, strict=invisible)
+    if at is None:
         return
-    char = found.group()
+    char = value[at]
     name = unicodedata.name(char, "control character")
     why = ("a bidirectional control that makes text display in a different order than it is "
-           "stored" if _BIDI.match(char) else "an invisible character that cannot be shown")
-    raise ValueError(f"contains U+{ord(char):04X} {name} (character {found.start() + 1}), {why}; "
-                     "remove it")
+           "stored" if _BIDI.match(char) else "an invisible tag character that can carry hidden "
+           "text" if 0xE0000 <= ord(char) <= 0xE007F else "an invisible character that cannot be shown")
+    raise ValueError(f"contains U+{ord(char):04X} {name} (character {at + 1}), {why}; remove it")
+
+
+def _format_character(value: str, *, strict: bool) -> int | None:
+    """Index of the first refused format (Cf) character, or None."""
+    if value.isascii():
+        return None
+    allowed = set() if strict else {i for m in _FLAG.finditer(value) for i in range(m.start(), m.end())}
+    return next((i for i, ch in enumerate(value) if unicodedata.category(ch) == "Cf"
+                 and (strict or (ch not in _JOINERS and i not in allowed))), None)
 
 
 MAX_TEXT = 20_000
@@ -102,7 +115,9 @@ FuzzyDate = Annotated[
                     "description": "2025-04-28 (day), 2025-04 (month), fall 2024 (season) or 2025 (year)"}),
 ]
 Day = Annotated[FuzzyDate, AfterValidator(_day)]
-Url = Annotated[str, AfterValidator(_url)]
+Url = Annotated[str, AfterValidator(_url), WithJsonSchema({
+    "type": "string", "format": "uri", "maxLength": urls.MAX_URL,
+    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@\\]+([/?#][^\s\\]*)?$"})]
 
 
 class Model(BaseModel):

@@ -1,7 +1,8 @@
 """MkDocs plugin: a thin adapter so plain ``mkdocs build`` / ``mkdocs serve`` work.
 
 On each build it checks the content, renders the pages and hands them to MkDocs as
-generated files (nothing is written into docs_dir). Problems are logged under
+generated files (nothing is written into docs_dir), with the exports beside them (each
+briefing's ``briefing.json``, ``briefings.json``, ``feed.xml``). Problems are logged under
 ``mkdocs.plugins.briefsite`` and abort the build.
 
 Serving: MkDocs keeps a plugin instance that has ``on_startup`` across rebuilds, so its
@@ -20,6 +21,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -29,6 +31,7 @@ from .build import allow_dirty_builds
 from .cache import SiteCache
 from .errors import ContentError
 from .escape import attr, html_text
+from .export import generated_files
 from .project import Site
 from .render import nav
 
@@ -56,6 +59,7 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
     def __init__(self) -> None:
         self.cache: SiteCache | None = None
         self.pages: dict[str, str] = {}
+        self.exports: dict[str, str] = {}
         self.root = Path(".")
         self.dirty = False  # set by on_startup: a dirty serve rebuilds only modified pages
         self._touched: set[str] | None = None  # briefings to rebuild; None: every page
@@ -96,6 +100,7 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
                             "last good version")
             self._touched, self._removed = set(), set()
             return self._configure(config, self._site)
+        self.exports = generated_files(site)
         self._configure(config, site)
         self._plan(site, config)
         self._site = site
@@ -103,8 +108,10 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
 
     @staticmethod
     def _configure(config: Any, site: Site) -> Any:
-        # Themes print these unescaped (the copyright line is meant to hold HTML).
-        config.site_name = html_text(site.config.title)
+        # Themes print these unescaped (the copyright line is meant to hold HTML). Material
+        # also prints site_name once through `| e` (the logo's title): as Markup, the escaped
+        # name passes that filter unchanged instead of being escaped twice.
+        config.site_name = Markup(html_text(site.config.title))
         config.site_description = attr(site.config.description)
         config.theme["language"] = site.config.language
         if site.config.copyright:
@@ -135,9 +142,12 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         # The home page first: on a full dirty rebuild Material's search index then replaces
         # every previous entry (it drops those under the first page's path, here "").
-        for path, markdown in sorted(self.pages.items(), key=lambda kv: (kv[0] != "index.md", kv[0])):
-            keep = self._touched is not None and path.split("/", 1)[0] not in self._touched
-            files.append((_Unchanged if keep else File).generated(config, path, content=markdown))
+        # Exports (JSON, feed) are not pages: rewritten on every build, never searched.
+        pages = sorted(self.pages.items(), key=lambda kv: (kv[0] != "index.md", kv[0]))
+        for path, text in pages + sorted(self.exports.items()):
+            keep = (self._touched is not None and path in self.pages
+                    and path.split("/", 1)[0] not in self._touched)
+            files.append((_Unchanged if keep else File).generated(config, path, content=text))
         return files
 
     def on_post_build(self, config: Any) -> None:

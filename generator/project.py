@@ -11,7 +11,7 @@ from pydantic import Field
 from .briefing import Briefing, load_briefing
 from .errors import Problem
 from .load import load_yaml
-from .model import Model, Slug, Text
+from .model import Model, Slug, Text, Url
 from .validate import validate
 from .verify import references
 
@@ -31,8 +31,7 @@ class SiteConfig(Model):
                     "briefings not named follow, newest event first.")
     show_drafts: bool = Field(False, description="Publish draft briefings too (true/false).")
     copyright: Optional[Text] = Field(None, description="Footer copyright line.")
-    site_url: Optional[str] = Field(None, pattern=r"^https?://\S+$",
-                                    description="Public URL of the site (for the feed and JSON-LD).")
+    site_url: Optional[Url] = Field(None, description="Public URL of the site (for the feed and JSON-LD).")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from . import chart
+from . import chart, export
 from .briefing import Briefing, Fact
 from .escape import FILTERS, html_text, md, url
 from .model import Citation, Figure
@@ -45,6 +45,7 @@ def environment(root: Path) -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     env.filters["number"] = chart.number
+    env.filters["jsonld"] = export.jsonld_script
     return env
 
 

@@ -58,7 +58,8 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         message = "must not be empty"
     elif kind == "string_too_long":
         message = f"text is too long ({len(err.get('input') or '')} characters)"
-    return doc.problem(path, f"{where or 'file'}: {message}")
+    hint = getattr((err.get("ctx") or {}).get("error"), "hint", "")  # from errors.Refusal
+    return doc.problem(path, f"{where or 'file'}: {message}", hint)
 
 
 def _is_branch(part: Any) -> bool:

@@ -90,8 +90,22 @@ class SourceIndex:
         match = matcher.find_longest_match(0, len(hay), 0, len(needle))
         if match.size < 8:
             return ""
+        # Line the needle up on its longest common block, then widen to whole words: a letter
+        # missing or added elsewhere in the needle must not cut a word of the passage.
         start = max(0, match.a - match.b)
-        return hay[start:start + len(needle)]
+        end = min(len(hay), match.a - match.b + len(needle))
+        while 0 < start < len(hay) and _in_word(hay, start - 1) and _in_word(hay, start):
+            start -= 1
+        while 0 < end < len(hay) and _in_word(hay, end - 1) and _in_word(hay, end):
+            end += 1
+        return hay[start:end].strip()
+
+
+def _in_word(text: str, i: int) -> bool:
+    """A letter or digit, or ' - , . between two of them (don't, 10,000, U.S)."""
+    ch = text[i]
+    return ch.isalnum() or (ch in "'-,." and 0 < i < len(text) - 1
+                            and text[i - 1].isalnum() and text[i + 1].isalnum())
 
 
 def verbatim(doc: Document, index: SourceIndex, path: PathKey, source_id: str, words: str,

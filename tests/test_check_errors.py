@@ -174,6 +174,7 @@ CASES: dict[str, Files] = {
     "date-bad-text": briefing("event_date: 2025-04-28", "event_date: 28 April 2025"),
     # --- ids and references -----------------------------------------------------------------
     "id-path-like": rich("timeline.yaml", "id: it-happened", "id: ../../x"),
+    "id-trailing-newline": rich("timeline.yaml", "id: it-happened", 'id: "it-happened\\n"'),
     "id-duplicate": sources("    label: Article\n",
                             "    label: Article\n  - id: art\n    file: sources/art.txt\n    label: Again\n"),
     "id-duplicate-estimate": rich("figures.yaml", "        citations: [art]\n",
@@ -186,6 +187,14 @@ CASES: dict[str, Files] = {
     "ref-unknown-quote-in-reaction": rich("reactions.yaml", "quotes: [kim-honour]", "quotes: [kim-honor]"),
     "ref-unknown-briefing-in-order": {SITE: "title: Test site\ndescription: A test.\n"
                                             "briefing_order: [demo, dmeo]\n"},
+    "ref-repeated-actor": rich("timeline.yaml", "actors: [kim-jong-un]", "actors: [kim-jong-un, kim-jong-un]"),
+    "ref-repeated-estimator": rich("figures.yaml", "estimators: [kim-jong-un]",
+                                   "estimators:\n          - kim-jong-un\n          - kim-jong-un"),
+    "ref-repeated-quote-in-reaction": rich("reactions.yaml", "quotes: [kim-honour]",
+                                           "quotes: [kim-honour, kim-honour]"),
+    "ref-repeated-source-in-citations": briefing(
+        "        excerpt: something happened\n",
+        "        excerpt: something happened\n      - art\n"),
     "citations-empty": briefing("    citations:\n      - source: art\n        excerpt: something happened\n",
                                 "    citations: []\n"),
     # --- sources and verbatim checks --------------------------------------------------------
@@ -198,6 +207,17 @@ CASES: dict[str, Files] = {
     "source-text-not-utf8": {"content/demo/sources/art.txt": "On Monday something happened. Caf\u00e9."
                              .encode("latin-1")},
     "url-javascript": sources("    label: Article\n", "    label: Article\n    url: javascript:alert(1)\n"),
+    "url-credentials": sources("    label: Article\n",
+                               "    label: Article\n    url: https://user:pw@example.org/a\n"),
+    "url-port-out-of-range": sources("    label: Article\n",
+                                     "    label: Article\n    url: https://example.org:99999/a\n"),
+    "url-port-not-a-number": sources("    label: Article\n",
+                                     "    label: Article\n    url: https://example.org:8o/a\n"),
+    "url-space": sources("    label: Article\n", '    label: Article\n    url: "https://example.org/a b"\n'),
+    "url-no-host": sources("    label: Article\n", "    label: Article\n    url: https:///a\n"),
+    "url-bad-host": sources("    label: Article\n", "    label: Article\n    url: https://exa_mple..org/\n"),
+    "url-bad-percent-escape": sources("    label: Article\n",
+                                      "    label: Article\n    url: https://example.org/%zz\n"),
     # --- estimates --------------------------------------------------------------------------
     "estimate-value-and-range": estimate("        value: 1200\n        low: 1000\n        high: 1500\n"),
     "estimate-low-above-high": estimate("        low: 1500\n        high: 1000\n"),
@@ -210,6 +230,8 @@ CASES: dict[str, Files] = {
     "folder-bad-name": {"content/Demo_2/briefing.yaml": BRIEFING, "content/Demo_2/sources.yaml": SOURCES,
                         "content/Demo_2/sources/art.txt": MINIMAL["content/demo/sources/art.txt"]},
     "site-config-missing": {SITE: None},
+    "site-config-url-credentials": {SITE: "title: Test site\ndescription: A test.\n"
+                                          "site_url: https://admin:secret@example.org/briefs/\n"},
     "site-config-unknown-key": {SITE: "title: Test site\ndescription: A test.\nbriefing_ordr: [demo]\n"},
     # --- several problems at once ------------------------------------------------------------
     "several-problems-several-files": {
@@ -412,6 +434,41 @@ def test_dashes_and_nbsp_are_accepted_in_excerpts(tmp_path: Path, capsys: pytest
     assert status == 1 and "excerpt not found verbatim" in err
 
 
+@pytest.mark.parametrize("url", [
+    "https://example.org/a_(b)?q=1&r=2#frag",
+    "HTTPS://Example.ORG",
+    "http://www.example.org:8080/2025/04/28/story.html",
+    "https://example.org/caf%C3%A9?x=%20",
+    "https://\u4f8b\u3048.jp/\u30d1\u30b9",
+    "https://[2001:db8::1]:8443/x",
+    "https://192.0.2.1/x",
+    "https://ko.wikipedia.org/wiki/\ubd81\ud55c",
+])
+def test_well_formed_urls_are_accepted(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_project(tmp_path, sources("    label: Article\n", f"    label: Article\n    url: \"{url}\"\n"))
+    status, _, err = run_check(root, capsys)
+    assert (status, err) == (0, "")
+    assert _load_demo(root).sources[0].url == url
+
+
+@pytest.mark.parametrize("url", [
+    "https://user@example.org/", "https://example.org:0/", "https://example.org:/", "https://example.org:-1/",
+    "https://example.org:１２/", "https://example.org\t/", "https://example.org/a\nb", "https://-example.org/",
+    "https://example-.org/", "https://example", "https://999.1.1.1/", "https://[::g]/", "https://example.org/%4",
+    "https://example.org/#a#b", "https://" + "a" * 64 + ".org/", "https://example.org/" + "a" * 2100,
+    "https://exa mple.org/", "https:example.org", "https://example.org\\@evil.org/",
+])
+def test_malformed_urls_are_refused_at_the_value(url: str, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    quoted = url.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    root = make_project(tmp_path, sources("    label: Article\n", f"    label: Article\n    url: \"{quoted}\"\n"))
+    status, _, err = run_check(root, capsys)
+    assert status == 1, err
+    assert err.startswith("content/demo/sources.yaml:5:10: sources[0].url: "), err
+    assert "\n    hint: " in err
+    assert err.endswith("\n1 problem(s) in 1 file(s)\n")
+
+
 # --- known generator bugs (strict xfail: they flip to failures once fixed; then drop the mark) -
 
 @pytest.mark.parametrize("key", ["model", "str", "list", "function-after", "a[1]"])
@@ -432,10 +489,6 @@ def test_unknown_nested_key_named_like_pydantic_internals(tmp_path: Path,
     assert err.startswith("content/demo/sources.yaml:5:5: sources[0].list: unknown field 'list'\n")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/briefing.py bug: _source_texts() calls target.is_file() (and resolve()) on the "
-    "editor's path without catching OSError; a file name over 255 bytes raises ENAMETOOLONG -> "
-    "'internal error: OSError: [Errno 36] File name too long', exit 3"))
 def test_overlong_source_file_name_is_a_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_project(tmp_path, sources("file: sources/art.txt", "file: sources/" + "a" * 300 + ".txt"))
     status, _, err = run_check(root, capsys)
@@ -444,10 +497,6 @@ def test_overlong_source_file_name_is_a_problem(tmp_path: Path, capsys: pytest.C
     assert err.startswith("content/demo/sources.yaml:3:11: source file 'sources/aaa")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/verify.py SourceIndex.closest(): the hint window starts at match.a - match.b and "
-    "is cut to len(excerpt), so a letter missing before the longest matching block shifts it: "
-    "'somthing happened' -> hint \"omething happened\", 'On Mondy ...' -> \"n Monday ...\""))
 @pytest.mark.parametrize("excerpt,passage", [
     ("somthing happened", "something happened"),
     ("On Mondy something happened", "On Monday something happened"),

@@ -47,7 +47,7 @@ def test_check_reports_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
     assert cli.main(["-C", str(project), "check"]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "content/demo/figures.yaml:9:22: unknown actor 'usa'",
+        "content/demo/figures.yaml:10:22: unknown actor 'usa'",
         "    hint: did you mean 'us' or 'ua'? (known: kim, ua, us)",
         "1 problem(s) in 1 file(s)",
     ]
@@ -113,6 +113,13 @@ def test_every_command_and_option_is_documented(name: str) -> None:
                 assert option in DOCS, f"option {option} of 'briefsite {name}' is not documented"
 
 
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_readme_shows_every_command_with_an_example(name: str) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\| `briefsite {name}\b", readme, re.MULTILINE), f"no table row for {name}"
+    assert re.search(rf"^ +\$ briefsite {name}\b", readme, re.MULTILINE), f"no example of {name}"
+
+
 def _field_names(m: type) -> set[str]:
     names = set()
     for field_name, field in m.model_fields.items():
@@ -131,3 +138,11 @@ def test_every_content_field_is_documented(file_model: type) -> None:
     text = (ROOT / "docs/content-format.md").read_text(encoding="utf-8")
     for name in sorted(_field_names(file_model)):
         assert re.search(rf"\b{name}:", text), f"field '{name}' is not in docs/content-format.md"
+
+
+def test_text_rules_and_caps_are_documented() -> None:
+    text = (ROOT / "docs/content-format.md").read_text(encoding="utf-8")
+    for fact in (f"at most {model.MAX_TEXT:,} characters", f"at most {model.MAX_REFS} ids",
+                 f"at most {model.MAX_ITEMS:,}", "U+202A–U+202E", "U+2066–U+2069", "U+200B",
+                 "U+E0000–U+E007F", "U+200C, U+200D", "U+FEFF"):
+        assert fact in text, f"docs/content-format.md does not say {fact!r}"

@@ -40,7 +40,7 @@ import markdown
 import pytest
 
 from conftest import MINIMAL, ROOT, build_tree
-from generator import cli
+from generator import cli, export
 from generator.build import build_site
 from generator.cache import SiteCache
 from generator.render import nav
@@ -50,7 +50,8 @@ MARKER = "ZQXMARKER"
 HANG_SECONDS = 60
 
 # Payloads that must be shown literally. Text a reader sees: whitespace runs collapse (HTML
-# does that anyway) and zero-width characters are dropped (SHOWN_AS gives those cases).
+# does that anyway); SHOWN_AS gives any payload shown otherwise. Zero-width (non-)joiners and
+# a subdivision flag's tag characters are part of what they show, so they stay.
 PAYLOADS: dict[str, str] = {
     # XSS, by OWASP filter-evasion class
     "script": "<script>alert(1)</script>",
@@ -138,11 +139,11 @@ PAYLOADS: dict[str, str] = {
     "tabs": "a\tb",
     "unicode": "김정은 Ким Чен Ын — “quoted” ‘x’ … €",
     "emoji-zwj": "family \U0001F468\u200d\U0001F469\u200d\U0001F467 done",
-    "zero-width-space": "java\u200bscript:alert(1)",
-    "zero-width-bom": "a\ufeffb\u2060c",
+    "emoji-subdivision-flag": "England \U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
+    "zwnj-persian": "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
     "long-line": "word " * 3000,
 }
-SHOWN_AS = {"zero-width-space": "javascript:alert(1)", "zero-width-bom": "abc"}
+SHOWN_AS: dict[str, str] = {}
 
 # Payloads refused by `briefsite check`, with the words the message must contain.
 REFUSED: dict[str, tuple[str, str]] = {
@@ -155,6 +156,16 @@ REFUSED: dict[str, tuple[str, str]] = {
     "escape": ("\x1b[31mred", "U+001B"),
     "bell": ("ding\x07", "U+0007"),
     "c1-control": ("a\x9bb", "U+009B"),
+    # invisible format characters: they hide or smuggle text (tags spell ASCII no one sees)
+    "zero-width-space": ("java\u200bscript:alert(1)", "U+200B ZERO WIDTH SPACE"),
+    "zero-width-bom": ("a\ufeffb", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    "word-joiner": ("a\u2060b", "U+2060 WORD JOINER"),
+    "soft-hyphen": ("soft\u00adhyphen", "U+00AD SOFT HYPHEN"),
+    "bidi-mark": ("a\u200fb", "U+200F RIGHT-TO-LEFT MARK"),
+    "tag-characters": ("ok\U000E0069\U000E0067\U000E006E\U000E006F\U000E0072\U000E0065",
+                       "U+E0069 TAG LATIN SMALL LETTER I"),
+    "tag-flag-without-base": ("\U000E0067\U000E0062\U000E007F", "U+E0067 TAG LATIN SMALL LETTER G"),
+    "tag-flag-long": ("\U0001F3F4" + "\U000E0061" * 12 + "\U000E007F", "U+E0061 TAG LATIN SMALL LETTER A"),
     "too-long": ("x" * 25_000, "text is too long (25,000 characters; the limit is 20,000)"),
 }
 
@@ -311,7 +322,7 @@ class Page(HTMLParser):
         self.scripts: list[str] = []
         self.chunks: list[str] = []
         self._raw: list[str] | None = None  # inside <script>/<style>: raw text, not page text
-        self._skip = 0  # inside a chart label, deliberately shortened (the full one is in <desc>)
+        self._skip = 0  # inside a chart label: wrapped onto lines, long words split (whole in <desc>)
         self.feed(source)
         self.close()
 
@@ -355,6 +366,9 @@ class Page(HTMLParser):
 
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "xlink:href", "srcdoc",
                   "background", "ping")
+# The JSON-LD block of overview pages is data, not script: exactly this element, whose text
+# cannot hold "<", ">" or "&" (export.script escapes them), is allowed.
+LD_JSON = re.compile(r'<script type="application/ld\+json">([^<>&]*)</script>')
 RAW_DANGER = re.compile(r"<\s*(script|iframe|object|embed|frame|base|form|meta|style)\b", re.I)
 
 
@@ -376,10 +390,11 @@ def dangers(page: Page, raw: str, allowed_scripts: set[str] | None = None) -> li
                 found.append(f"<{tag} {name}={value!r}>")
             if name == "style" and re.search(r"url\s*\(|expression", value, re.I):
                 found.append(f"<{tag} style={value!r}>")
-    scripts = [s for s in page.scripts if allowed_scripts is None or s not in allowed_scripts]
+    scripts = [s for s in page.scripts if not LD_JSON.fullmatch(s)
+               and (allowed_scripts is None or s not in allowed_scripts)]
     found += [f"script/style element {s[:80]!r}" for s in scripts]
     if allowed_scripts is None:
-        found += [f"raw {m.group(0)!r}" for m in RAW_DANGER.finditer(raw)]
+        found += [f"raw {m.group(0)!r}" for m in RAW_DANGER.finditer(LD_JSON.sub("", raw))]
     return found
 
 
@@ -449,6 +464,9 @@ def test_payload_in_every_field_is_shown_literally(name: str, tmp_path: Path, ma
         assert page.text.count(expected) >= wanted, (
             f"{page_name}: the payload is shown {page.text.count(expected)} times literally, "
             f"the marker {wanted} times")
+    for b in site.published:  # the JSON-LD block holds the content as data, unchanged
+        blocks = [LD_JSON.fullmatch(s) for s in Page(pages[f"{b.slug}/index.md"]).scripts]
+        assert [json.loads(m[1]) for m in blocks if m] == [export.jsonld(b, site.config)]
     for section in nav(site)[1:]:  # navigation titles are printed unescaped by the theme
         (title,) = section
         assert Page(title).tags == [] and Page(title).text == expected
@@ -638,7 +656,7 @@ def test_full_build_of_the_whole_corpus(tmp_path: Path, mkdocs_logger: None) -> 
     for name, html in pages.items():
         page = Page(html)
         assert not dangers(page, html, theme_scripts), (name, dangers(page, html, theme_scripts))
-        assert not [s for s in page.scripts if s not in theme_scripts]
+        assert not [s for s in page.scripts if s not in theme_scripts and not LD_JSON.fullmatch(s)]
         assert not re.search(r"<\s*(iframe|object|embed|frame|base)\b", html, re.I)
         for tag, names in page.attributes().items():
             assert names <= markup[tag], (name, tag, names - markup[tag])

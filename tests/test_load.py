@@ -357,10 +357,6 @@ def test_fuzzy_date_refuses_other_forms(text: str) -> None:
         FuzzyDate.parse(text)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "generator/dates.py bug: _ISO_RE and PATTERN use \\d, which matches any Unicode digit, so "
-    "fullwidth or Arabic-Indic digits parse as a date whose .text "
-    "(used as JSON-LD dateModified/startDate) is not ISO 8601; use [0-9] or re.ASCII"))
 @pytest.mark.parametrize("text", ["\uff12\uff10\uff12\uff15-\uff10\uff14-\uff12\uff18",
                                   "\u0662\u0660\u0662\u0665"], ids=["fullwidth-day", "arabic-indic-year"])
 def test_fuzzy_date_refuses_non_ascii_digits(text: str) -> None:

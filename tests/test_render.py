@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import markdown
 import pytest
 
+from generator import chart
 from generator.cache import SiteCache
 from generator.errors import ContentError
+from generator.model import Figure
 from generator.render import PAGES, environment, nav, render_site
 
 from conftest import ROOT, build_tree
@@ -68,6 +72,32 @@ def test_chart_has_title_and_text_alternative(pages: dict[str, str]) -> None:
            "Ukraine: 4,000 soldiers</desc>" in numbers
 
 
+def _chart_lines(svg: str) -> list[str]:
+    """The text lines of a chart's labels, entities decoded, value spans joined in."""
+    lines = re.findall(r'<tspan x="0" y="[0-9]+">(.*?)</tspan>(?=<tspan x=|</text>)', svg)
+    return [html.unescape(re.sub(r"</?tspan[^>]*>", "", line)) for line in lines]
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    # who and "as of" longer than a line: wrapped at a space, the date kept whole
+    ("United States, South Korea, Ukraine, NATO (fall 2024)",
+     ["United States, South Korea, Ukraine,", "NATO (fall 2024): about 12,000"]),
+    # a word wider than a line is split, not cut; wide (Hangul) characters count twice
+    ("x" * 40 + " (2025)", ["x" * 36, "xxxx (2025): about 12,000"]),
+    ("대한민국 합동참모본부 국가정보원 국방부 (2025)",
+     ["대한민국 합동참모본부 국가정보원", "국방부 (2025): about 12,000"]),
+    # the value on a line of its own when it does not fit after the label
+    ("Joint Chiefs of Staff (March 2025)", ["Joint Chiefs of Staff (March 2025):", "about 12,000"]),
+])
+def test_chart_labels_wrap_and_are_never_cut(label: str, expected: list[str]) -> None:
+    figure = Figure.model_validate({"id": "f", "metric": "Troops", "unit": "soldiers", "estimates": [
+        {"id": "e", "value": "12000", "qualifier": "about", "estimators": ["a"], "citations": ["s"]}]})
+    svg = chart.svg(figure, [label], "chart-f")
+    assert _chart_lines(svg) == expected
+    assert all(sum(2 if "가" <= ch <= "힣" else 1 for ch in line) <= 36 for line in expected)
+    assert f"<desc id=\"chart-f-desc\">{html.escape(label)}: about 12,000 soldiers</desc>" in svg
+
+
 def test_citations_show_corroboration_and_link_sources(pages: dict[str, str]) -> None:
     assert "1 source: [Article one](sources.md#source-art)" in pages["demo/who.md"]
     assert "{: #source-art }" in pages["demo/sources.md"]
@@ -100,7 +130,7 @@ def test_render_refuses_bad_content(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as exc:
         SiteCache(tmp_path).render()
     assert [p.format().splitlines()[0] for p in exc.value.problems] == [
-        "content/demo/quotes.yaml:6:17: quote not found verbatim in source 'art' (sources/art.txt)"]
+        "content/demo/quotes.yaml:7:17: quote not found verbatim in source 'art' (sources/art.txt)"]
 
 
 def test_drafts_hidden_unless_configured(tmp_path: Path) -> None:

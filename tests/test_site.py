@@ -126,3 +126,57 @@ def test_nothing_loaded_from_a_third_party(shipped: tuple[Site, Path]) -> None:
         loads = re.findall(r'src="(https?:)?//[^"]+"', page) + re.findall(
             r'<link[^>]+href="(?:https?:)?//[^"]+"', page) + re.findall(r"@import|fonts\.g", page)
         assert loads == [], f"{path.relative_to(out)} loads {loads}"
+
+
+class _Chrome(HTMLParser):
+    """The theme's site-name spots, as a browser decodes them: <title>, the header's topic
+    text, and the logo links' title and aria-label attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title = ""
+        self.topic = ""
+        self.logos: list[dict[str, str | None]] = []
+        self._in: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        d = dict(attrs)
+        if tag == "a" and "md-logo" in (d.get("class") or ""):
+            self.logos.append(d)
+        if tag == "title" or (tag == "span" and d.get("class") == "md-ellipsis" and not self.topic):
+            self._in.append(tag)
+        elif self._in:
+            self._in.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._in:
+            self._in.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self._in and self._in[0] == "title":
+            self.title += data
+        elif self._in:
+            self.topic += data
+
+
+def test_site_title_with_markup_characters_is_shown_literally_everywhere(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Material prints site_name raw in <title>, the header and aria-label, but through ``| e``
+    in the logo's title attribute: the reader must see the title as written in every one of
+    them, never escaped twice (``&amp;amp;``) nor as markup."""
+    from browser import DEMO_FIXTURE, build_project
+
+    name = "Kim & Co <b>\"Briefs\"</b>"
+    site = build_project(tmp_path_factory, "site-title-markup", copy_from=DEMO_FIXTURE, files={
+        "site_config/site.yaml": "title: 'Kim & Co <b>\"Briefs\"</b>'\ndescription: A & B <i>\n"
+                                 "language: en\nbriefing_order: [demo]\n"})
+    for rel in ("index.html", "demo/who/index.html"):
+        raw = (site / rel).read_text(encoding="utf-8")
+        assert "&amp;amp;" not in raw and "&amp;lt;" not in raw and "<b>" not in raw, rel
+        chrome = _Chrome()
+        chrome.feed(raw)
+        assert chrome.title.endswith(name), (rel, chrome.title)
+        assert chrome.topic.strip() == name, (rel, chrome.topic)
+        assert len(chrome.logos) == 2, rel
+        for logo in chrome.logos:
+            assert (logo["title"], logo["aria-label"]) == (name, name), (rel, logo)

@@ -1,0 +1,159 @@
+"""Machine-readable exports of the published briefings.
+
+* ``<slug>/briefing.json``: every fact with its citations, the sources' metadata and
+  corroboration counts (distinct sources per fact); dates as their text plus precision;
+* ``briefings.json``: an index of the published briefings;
+* schema.org JSON-LD for each briefing's overview page (``jsonld``/``script``);
+* ``feed.xml``: the Atom feed of briefing updates (built in ``feed.py``).
+
+Output is deterministic: sorted keys, content order for lists, no build time.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import dates
+from .briefing import Briefing
+from .feed import atom, page_url
+from .project import Site, SiteConfig
+
+_LD_TYPES = {"person": "Person", "organisation": "Organization", "state": "Country"}
+# In an HTML <script> element only "</script" (and "<!--") can end or confuse the data; JSON
+# allows these escapes anywhere in a string, so the text stays the same JSON value. U+2028 and
+# U+2029 are escaped too, for scripts that read the block as JavaScript.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                   "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def dumps(data: Any) -> str:
+    """Deterministic JSON text: sorted keys, two-space indent, UTF-8, trailing newline."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def date_data(value: dates.FuzzyDate | None) -> dict[str, str] | None:
+    """``{"text": "fall 2024", "precision": "season"}``."""
+    return None if value is None else {"text": value.text, "precision": value.precision.value}
+
+
+def _data(value: Any) -> Any:
+    """Plain JSON data of a model value; every cited item gets its corroboration count."""
+    if isinstance(value, BaseModel):
+        out = {name: _data(getattr(value, name)) for name in type(value).model_fields}
+        citations = getattr(value, "citations", None)
+        if citations is not None:
+            out["corroboration"] = len({c.source for c in citations})
+        return out
+    if isinstance(value, dates.FuzzyDate):
+        return date_data(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    return value
+
+
+def briefing_data(b: Briefing, config: SiteConfig) -> dict[str, Any]:
+    """Everything ``<slug>/briefing.json`` holds."""
+    cited_by = {s.id: sum(s.id in f.source_ids for f in b.facts) for s in b.sources}
+    return {
+        "slug": b.slug,
+        "url": page_url(config, f"{b.slug}/"),
+        **_data(b.meta),
+        "sources": [{**_data(s), "cited_by": cited_by[s.id]} for s in b.sources],
+        "actors": _data(b.actors),
+        "events": _data(b.timeline),
+        "figures": [{**_data(f), "estimates_disagree": f.disagrees} for f in b.figures],
+        "quotes": _data(b.quotes),
+        "reactions": _data(b.reactions),
+        "facts": [{"kind": f.kind, "id": f.id, "label": f.label, "sources": f.source_ids,
+                   "corroboration": len(f.source_ids), "citations": _data(f.citations)}
+                  for f in b.facts],
+    }
+
+
+def index_data(site: Site) -> dict[str, Any]:
+    """Everything ``briefings.json`` holds: the published briefings, in display order."""
+    config = site.config
+    return {
+        "title": config.title,
+        "description": config.description,
+        "url": page_url(config),
+        "briefings": [{
+            "slug": b.slug,
+            "title": b.meta.title,
+            "summary": b.meta.summary,
+            "status": b.meta.status.value,
+            "event_date": date_data(b.meta.event_date),
+            "last_updated": date_data(b.meta.last_updated),
+            "url": page_url(config, f"{b.slug}/"),
+            "data": page_url(config, f"{b.slug}/briefing.json"),
+        } for b in site.published],
+    }
+
+
+def _iso(value: dates.FuzzyDate) -> str:
+    """ISO 8601 at the date's precision; a season is given as its year."""
+    return str(value.year) if value.precision is dates.Precision.SEASON else value.text
+
+
+def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
+    """schema.org ``Report`` describing the briefing, its event and the articles it cites."""
+    first = min((c.date for c in b.meta.changelog), key=lambda d: d.sort_key,
+                default=b.meta.last_updated)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Report",
+        "headline": b.meta.title,
+        "description": b.meta.summary,
+        "inLanguage": config.language,
+        "datePublished": first.text,
+        "dateModified": b.meta.last_updated.text,
+        "about": {"@type": "Event", "name": b.meta.title, "startDate": _iso(b.meta.event_date)},
+        "mentions": [{"@type": _LD_TYPES[a.kind.value], "name": a.name} for a in b.actors],
+        "citation": [_citation(s) for s in b.sources],
+        "isPartOf": {"@type": "WebSite", "name": config.title},
+    }
+    if config.site_url:
+        data["url"] = page_url(config, f"{b.slug}/")
+        data["isPartOf"]["url"] = page_url(config)
+    return data
+
+
+def _citation(s: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"@type": "NewsArticle" if s.outlet else "CreativeWork",
+                           "name": s.title or s.label}
+    if s.url:
+        out["url"] = s.url
+    if s.author:
+        out["author"] = {"@type": "Person", "name": s.author}
+    if s.outlet:
+        out["publisher"] = {"@type": "Organization", "name": s.outlet}
+    if s.published:
+        out["datePublished"] = _iso(s.published)
+    return out
+
+
+def script(data: Any) -> str:
+    """A ``<script type="application/ld+json">`` element no content can break out of."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in _SCRIPT_ESCAPES.items():
+        text = text.replace(char, escape)
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def jsonld_script(b: Briefing, config: SiteConfig) -> str:
+    """Jinja filter ``jsonld``: ``{{ b | jsonld(site) }}`` in the overview template."""
+    return script(jsonld(b, config))
+
+
+def generated_files(site: Site) -> dict[str, str]:
+    """Every export, ``{path in the site: text}``: the JSON files and ``feed.xml``."""
+    files = {"briefings.json": dumps(index_data(site)), "feed.xml": atom(site)}
+    for b in site.published:
+        files[f"{b.slug}/briefing.json"] = dumps(briefing_data(b, site.config))
+    return files
