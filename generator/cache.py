@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .briefing import Briefing, load_briefing
 from .errors import ContentError, Problem
+from .export import atom, briefing_data, dumps, index_data
 from .project import Site, load_site
 from .render import environment, render_briefing, render_site
 
@@ -42,6 +43,7 @@ class SiteCache:
         self.changed: set[str] | None = None
         self._shared: tuple[Stamp, Stamp] | None = None
         self._home: str | None = None
+        self._exports: dict[str, tuple[tuple[Stamp, Stamp, Stamp], str]] = {}
 
     def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
         """``load_briefing`` with a per-folder cache."""
@@ -87,3 +89,14 @@ class SiteCache:
             changed.add(slug)
         self.changed = None if everything else changed
         return site, pages
+
+    def exports(self, site: Site) -> dict[str, str]:
+        """``export.generated_files`` after ``render``, reusing unchanged briefings' JSON."""
+        files = {"briefings.json": dumps(index_data(site)), "feed.xml": atom(site)}
+        for b in site.published:
+            key = self._pages[b.slug][0]
+            cached = self._exports.get(b.slug)
+            if cached is None or cached[0] != key:
+                cached = self._exports[b.slug] = (key, dumps(briefing_data(b, site.config)))
+            files[f"{b.slug}/briefing.json"] = cached[1]
+        return files

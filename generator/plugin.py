@@ -31,7 +31,6 @@ from .build import allow_dirty_builds
 from .cache import SiteCache
 from .errors import ContentError
 from .escape import attr, html_text
-from .export import generated_files
 from .project import Site
 from .render import nav
 
@@ -100,7 +99,7 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
                             "last good version")
             self._touched, self._removed = set(), set()
             return self._configure(config, self._site)
-        self.exports = generated_files(site)
+        self.exports = self.cache.exports(site)
         self._configure(config, site)
         self._plan(site, config)
         self._site = site
