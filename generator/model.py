@@ -79,13 +79,30 @@ def _refuse_hidden(value: str, *, invisible: bool = False) -> None:
     raise ValueError(f"contains U+{ord(char):04X} {name} (character {at + 1}), {why}; remove it")
 
 
+# Every format (Cf) character up to Unicode 15 lies in these ranges (tests/test_model_text.py checks
+# them against the running Python's unicodedata), so one regex search finds the candidates and
+# only those are looked up: checking text stays fast however long and non-ASCII it is.
+_FORMAT_CANDIDATES = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
+
+
 def _format_character(value: str, *, strict: bool) -> int | None:
     """Index of the first refused format (Cf) character, or None."""
-    if value.isascii():
-        return None
-    allowed = set() if strict else {i for m in _FLAG.finditer(value) for i in range(m.start(), m.end())}
-    return next((i for i, ch in enumerate(value) if unicodedata.category(ch) == "Cf"
-                 and (strict or (ch not in _JOINERS and i not in allowed))), None)
+    allowed: set[int] | None = None
+    for found in _FORMAT_CANDIDATES.finditer(value):
+        i, ch = found.start(), found.group()
+        if unicodedata.category(ch) != "Cf":
+            continue
+        if strict:
+            return i
+        if allowed is None:
+            allowed = {j for m in _FLAG.finditer(value) for j in range(m.start(), m.end())}
+        if ch not in _JOINERS and i not in allowed:
+            return i
+    return None
 
 
 MAX_TEXT = 20_000
