@@ -6,6 +6,7 @@ pages are re-rendered only when it, the templates or the site settings changed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from .briefing import Briefing, load_briefing
@@ -90,13 +91,19 @@ class SiteCache:
         self.changed = None if everything else changed
         return site, pages
 
-    def exports(self, site: Site) -> dict[str, str]:
-        """``export.generated_files`` after ``render``, reusing unchanged briefings' JSON."""
-        files = {"briefings.json": dumps(index_data(site)), "feed.xml": atom(site)}
+    def exports(self, site: Site, *, keep: bool = True) -> Iterator[tuple[str, str]]:
+        """``export.generated_files`` after ``render``, one ``(path, text)`` at a time.
+
+        ``keep``: remember each briefing's JSON and reuse it while the briefing is unchanged
+        (serving); a one-shot build passes False so no export outlives its writing.
+        """
+        yield "briefings.json", dumps(index_data(site))
+        yield "feed.xml", atom(site)
         for b in site.published:
             key = self._pages[b.slug][0]
             cached = self._exports.get(b.slug)
             if cached is None or cached[0] != key:
-                cached = self._exports[b.slug] = (key, dumps(briefing_data(b, site.config)))
-            files[f"{b.slug}/briefing.json"] = cached[1]
-        return files
+                cached = (key, dumps(briefing_data(b, site.config)))
+                if keep:
+                    self._exports[b.slug] = cached
+            yield f"{b.slug}/briefing.json", cached[1]

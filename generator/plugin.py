@@ -1,9 +1,9 @@
 """MkDocs plugin: a thin adapter so plain ``mkdocs build`` / ``mkdocs serve`` work.
 
 On each build it checks the content, renders the pages and hands them to MkDocs as
-generated files (nothing is written into docs_dir), with the exports beside them (each
-briefing's ``briefing.json``, ``briefings.json``, ``feed.xml``). Problems are logged under
-``mkdocs.plugins.briefsite`` and abort the build.
+generated files (nothing is written into docs_dir); after the pages, it writes the exports
+into site_dir (each briefing's ``briefing.json``, ``briefings.json``, ``feed.xml``). Problems
+are logged under ``mkdocs.plugins.briefsite`` and abort the build.
 
 Serving: MkDocs keeps a plugin instance that has ``on_startup`` across rebuilds, so its
 ``SiteCache`` survives and an edit re-checks and re-renders only the briefing that changed.
@@ -58,7 +58,6 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
     def __init__(self) -> None:
         self.cache: SiteCache | None = None
         self.pages: dict[str, str] = {}
-        self.exports: dict[str, str] = {}
         self.root = Path(".")
         self.dirty = False  # set by on_startup: a dirty serve rebuilds only modified pages
         self._touched: set[str] | None = None  # briefings to rebuild; None: every page
@@ -99,7 +98,6 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
                             "last good version")
             self._touched, self._removed = set(), set()
             return self._configure(config, self._site)
-        self.exports = self.cache.exports(site)
         self._configure(config, site)
         self._plan(site, config)
         self._site = site
@@ -141,18 +139,25 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         # The home page first: on a full dirty rebuild Material's search index then replaces
         # every previous entry (it drops those under the first page's path, here "").
-        # Exports (JSON, feed) are not pages: rewritten on every build, never searched.
         pages = sorted(self.pages.items(), key=lambda kv: (kv[0] != "index.md", kv[0]))
-        for path, text in pages + sorted(self.exports.items()):
+        for path, text in pages:
             keep = (self._touched is not None and path in self.pages
                     and path.split("/", 1)[0] not in self._touched)
             files.append((_Unchanged if keep else File).generated(config, path, content=text))
         return files
 
     def on_post_build(self, config: Any) -> None:
+        site_dir = Path(config.site_dir)
         if self.dirty:  # a dirty build does not empty site_dir: drop removed briefings' pages
             for slug in self._removed:
-                shutil.rmtree(Path(config.site_dir) / slug, ignore_errors=True)
+                shutil.rmtree(site_dir / slug, ignore_errors=True)
+        # The exports (JSON, feed) are not pages: made and written only now, once every page
+        # is written and freed, so they never add to the build's peak memory.
+        if self._site is not None and self.cache is not None:
+            for path, text in self.cache.exports(self._site, keep=self.dirty):
+                target = site_dir / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
 
     def on_build_error(self, error: Exception) -> None:
         self._previous = None  # pages of this build may be unwritten: the next one is full
