@@ -311,7 +311,10 @@ def _resolve(dotted: str) -> Any:
     raise LookupError(dotted)
 
 
-def test_sigint_while_mkdocs_is_writing(project: Path) -> None:
+@pytest.mark.parametrize("sig,status,said", [(signal.SIGINT, 130, "interrupted"),
+                                              (signal.SIGTERM, 143, "terminated")])
+def test_signal_while_mkdocs_is_writing(sig: signal.Signals, status: int, said: str,
+                                        project: Path) -> None:
     """The real command in its own process, interrupted once MkDocs has started writing."""
     before = snapshot(project / "site")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
@@ -326,11 +329,11 @@ def test_sigint_while_mkdocs_is_writing(project: Path) -> None:
             break
         time.sleep(0.001)
     assert writing is not None, f"never saw MkDocs writing (exit {proc.poll()})"
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, err
+    assert proc.returncode == status, err
     assert "Traceback" not in out + err
-    assert err.rstrip().endswith("interrupted; the previous site was left as it was")
+    assert err.rstrip().endswith(f"{said}; the previous site was left as it was")
     assert_untouched(project, before)
 
 
