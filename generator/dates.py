@@ -16,6 +16,14 @@ _SEASON_RE = re.compile(r"^(spring|summer|fall|autumn|winter) ([0-9]{4})$")
 _ISO_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
+def _year(value: str, digits: str) -> int:
+    """The year of ``value``; there is no year 0000 (1 BC is followed by AD 1)."""
+    if int(digits) == 0:
+        raise ValueError(f"'{value}' has year 0000, which does not exist; write the year in full, "
+                         "e.g. 2025")
+    return int(digits)
+
+
 class Precision(str, Enum):
     """How precisely a date is known."""
 
@@ -53,14 +61,14 @@ class FuzzyDate:
         text = value.strip()
         season = _SEASON_RE.match(text)
         if season:
-            return cls(text, Precision.SEASON, int(season.group(2)), season=season.group(1))
+            return cls(text, Precision.SEASON, _year(value, season.group(2)), season=season.group(1))
         iso = _ISO_RE.match(text)
         if not iso:
             raise ValueError(
                 f"'{value}' is not a date; write 2025-04-28 (day), 2025-04 (month), "
                 "fall 2024 (season) or 2025 (year)")
-        year, month, day = (int(g) if g else None for g in iso.groups())
-        assert year is not None
+        year = _year(value, iso.group(1))
+        month, day = (int(g) if g else None for g in iso.groups()[1:])
         if month is None:
             return cls(text, Precision.YEAR, year)
         if not 1 <= month <= 12:

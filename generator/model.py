@@ -28,7 +28,10 @@ def _slug(value: Any) -> Any:
 
 def _count(value: Any) -> Any:
     if isinstance(value, str):
-        if not re.fullmatch(r"[0-9]{1,12}", value.strip()):
+        digits = value.strip()
+        if re.fullmatch(r"[0-9]{13,}", digits):
+            raise ValueError(f"'{value}' is too large: a count has at most 12 digits")
+        if not re.fullmatch(r"[0-9]{1,12}", digits):
             raise ValueError(f"'{value}' is not a whole number; write digits only, e.g. 12000")
         return int(value)
     return value

@@ -337,6 +337,9 @@ def test_fuzzy_date_labels_never_invent_precision() -> None:
     ("2025-00-10", "'2025-00-10' has no month 00"),
     ("28 April 2025", "'28 April 2025' is not a date; write 2025-04-28 (day), 2025-04 (month), "
                       "fall 2024 (season) or 2025 (year)"),
+    ("0000", "'0000' has year 0000, which does not exist; write the year in full, e.g. 2025"),
+    ("0000-04-28", "'0000-04-28' has year 0000, which does not exist; write the year in full, e.g. 2025"),
+    ("fall 0000", "'fall 0000' has year 0000, which does not exist; write the year in full, e.g. 2025"),
 ])
 def test_fuzzy_date_invalid_with_message(text: str, message: str) -> None:
     with pytest.raises(ValueError) as exc:
@@ -394,3 +397,15 @@ def test_fuzzy_date_is_frozen_and_comparable() -> None:
     assert hash(date) == hash(FuzzyDate.parse("2025-04-28"))
     with pytest.raises(AttributeError):
         date.year = 2026  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text,message", [
+    ("1234567890123", "'1234567890123' is too large: a count has at most 12 digits"),
+    ("12,000", "'12,000' is not a whole number; write digits only, e.g. 12000"),
+    ("-5", "'-5' is not a whole number; write digits only, e.g. 12000"),
+])
+def test_count_refusals_say_what_is_wrong(text: str, message: str) -> None:
+    from generator import model
+    with pytest.raises(ValueError) as exc:
+        model._count(text)
+    assert str(exc.value) == message
