@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import difflib
 import gc
 import re
 from collections.abc import Iterable, Iterator
@@ -143,8 +144,11 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
     docs, models = {}, {}
     for name in sorted(p.name for p in folder.glob("*.y*ml")):
         if name not in m.FILES:
-            problems.append(Problem(f"{rel}/{name}", 0, 0, f"unexpected file '{name}'",
-                                    f"a briefing holds {', '.join(m.FILES)}"))
+            close = difflib.get_close_matches(name, [f for f in m.FILES if not (folder / f).exists()],
+                                              n=1, cutoff=0.7)
+            hint = (f"did you mean '{close[0]}'? (rename the file)" if close else
+                    f"a briefing holds {', '.join(m.FILES)}")
+            problems.append(Problem(f"{rel}/{name}", 0, 0, f"unexpected file '{name}'", hint))
     for name, model in m.FILES.items():
         path = folder / name
         if not path.is_file():

@@ -227,6 +227,8 @@ CASES: dict[str, Files] = {
     # --- files and folders ------------------------------------------------------------------
     "file-missing-required": {S: None},
     "file-unexpected-name": {"content/demo/figure.yaml": FIGURES},
+    "file-unexpected-name-beside-it": {"content/demo/figure.yaml": FIGURES,
+                                       "content/demo/figures.yaml": FIGURES},
     "folder-bad-name": {"content/Demo_2/briefing.yaml": BRIEFING, "content/Demo_2/sources.yaml": SOURCES,
                         "content/Demo_2/sources/art.txt": MINIMAL["content/demo/sources/art.txt"]},
     "site-config-missing": {SITE: None},
