@@ -220,6 +220,9 @@ def _expect_plain_document(event: Any) -> None:
         raise _Refused(event.start_mark, "%TAG directives are not allowed")
 
 
+_YAML_TAGS = "tag:yaml.org,2002:"
+
+
 def _node(event: Any, events: Iterator[Any], path: PathKey, depth: int, doc: Document) -> Any:
     if isinstance(event, yaml.AliasEvent):
         raise _Refused(event.start_mark, f"aliases (*{event.anchor}) are not allowed",
@@ -228,7 +231,9 @@ def _node(event: Any, events: Iterator[Any], path: PathKey, depth: int, doc: Doc
         raise _Refused(event.start_mark, f"anchors (&{event.anchor}) are not allowed",
                        "write each value out in full")
     if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
-        raise _Refused(event.start_mark, f"YAML tags are not allowed (found '{event.tag}')",
+        tag = event.tag  # shown as written: the parser expands !!x to tag:yaml.org,2002:x
+        tag = "!!" + tag[len(_YAML_TAGS):] if tag.startswith(_YAML_TAGS) else tag
+        raise _Refused(event.start_mark, f"YAML tags are not allowed (found '{tag}')",
                        "remove the tag; every value is read as text and typed by the model")
     doc.values[path] = Pos(event.start_mark.line + 1, event.start_mark.column + 1)
     if isinstance(event, yaml.ScalarEvent):

@@ -177,11 +177,11 @@ def test_ten_thousand_open_brackets_are_refused_at_the_cap(parser: Any) -> None:
 
 
 @pytest.mark.parametrize("text,line,col,message", [
-    ("a: !!str x\n", 1, 4, "YAML tags are not allowed (found 'tag:yaml.org,2002:str')"),
+    ("a: !!str x\n", 1, 4, "YAML tags are not allowed (found '!!str')"),
     ("a: !!python/object/apply:os.system [ls]\n", 1, 4,
-     "YAML tags are not allowed (found 'tag:yaml.org,2002:python/object/apply:os.system')"),
+     "YAML tags are not allowed (found '!!python/object/apply:os.system')"),
     ("a: !foo x\n", 1, 4, "YAML tags are not allowed (found '!foo')"),
-    ("a: !!map {}\n", 1, 4, "YAML tags are not allowed (found 'tag:yaml.org,2002:map')"),
+    ("a: !!map {}\n", 1, 4, "YAML tags are not allowed (found '!!map')"),
     ("a: ! {}\n", 1, 4, "YAML tags are not allowed (found '!')"),
     ("a: &x 1\n", 1, 4, "anchors (&x) are not allowed"),
     ("a: &x 1\nb: *x\n", 1, 4, "anchors (&x) are not allowed"),
