@@ -29,7 +29,8 @@ def parser() -> argparse.ArgumentParser:
         prog="briefsite",
         description="Check curated briefing facts against their sources and build the static site.",
         epilog="Errors are printed as path:line:col: message. Exit status: 0 ok, 1 content or "
-               "build problems, 2 usage error.")
+               "build problems, 2 usage error, 3 internal error, 130 interrupted (Ctrl-C), "
+               "143 terminated (SIGTERM); an interrupted build leaves the previous site as it was.")
     p.add_argument("--version", action="version", version=f"briefsite {__version__}")
     p.add_argument("-C", "--project", type=Path, default=Path("."), metavar="DIR",
                    help="project root holding content/ and site_config/ (default: current directory)")
