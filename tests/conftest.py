@@ -6,9 +6,12 @@ and read the diff before committing.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 
@@ -36,6 +39,25 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
         assert actual == path.read_text(encoding="utf-8")
 
     return check
+
+
+class Hang(BaseException):
+    """Raised by ``hang_guard``; a BaseException so that cli.main cannot turn it into exit 3."""
+
+
+@contextlib.contextmanager
+def hang_guard(seconds: int) -> Iterator[None]:
+    """Fail (instead of hanging the suite) when the block runs for longer than ``seconds``."""
+    def expired(signum: int, frame: Any) -> None:
+        raise Hang(f"still running after {seconds}s: treated as a hang")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -14,11 +14,9 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import signal
 import string
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -29,7 +27,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from conftest import MINIMAL, build_tree
+from conftest import MINIMAL, Hang, build_tree, hang_guard
 from generator import cli, load
 
 BRIEFING = "content/demo/briefing.yaml"
@@ -52,24 +50,6 @@ PYDANTIC_LIKE_KEYS = ["function-after", "function-before", "function-plain", "st
 
 # Characters PyYAML's pure-Python reader refuses (yaml.reader.Reader.NON_PRINTABLE).
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
-
-
-class Hang(BaseException):
-    """Raised by the alarm; a BaseException so that cli.main cannot turn it into exit 3."""
-
-
-@contextlib.contextmanager
-def hang_guard(seconds: int = HANG_SECONDS) -> Iterator[None]:
-    def expired(signum: int, frame: Any) -> None:
-        raise Hang(f"check did not finish within {seconds}s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def run_check(files: dict[str, str | bytes], seconds: int = HANG_SECONDS) -> tuple[int, str, str]:

@@ -26,12 +26,10 @@ import logging
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -39,7 +37,7 @@ from typing import Any
 import markdown
 import pytest
 
-from conftest import MINIMAL, ROOT, build_tree
+from conftest import MINIMAL, ROOT, build_tree, hang_guard
 from generator import cli, export
 from generator.build import build_site
 from generator.cache import SiteCache
@@ -403,20 +401,6 @@ def shown(value: str) -> str:
     return " ".join(value.split())
 
 
-@contextmanager
-def hang_guard(seconds: int = HANG_SECONDS) -> Iterator[None]:
-    """Fail (instead of hanging the suite) when a case runs for longer than ``seconds``."""
-    def expired(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"still running after {seconds}s: treated as a hang")
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """``briefsite check`` in-process: exit status, stdout, stderr."""
     status = cli.main(["-C", str(root), "check"])
@@ -449,7 +433,7 @@ def test_payload_in_every_field_is_shown_literally(name: str, tmp_path: Path, ma
     payload = PAYLOADS[name]
     expected = shown(SHOWN_AS.get(name, payload))
     write_project(tmp_path, *every_field(payload))
-    with hang_guard():
+    with hang_guard(HANG_SECONDS):
         status, _, err = check(tmp_path, capsys)
         assert status == 0, err
         site, pages = markdown_pages(tmp_path)
@@ -480,7 +464,7 @@ def test_payload_is_refused_at_every_field(name: str, tmp_path: Path,
     expected = {f"{rel}:{line}" for rel, lines in located.items()
                 for line, value in lines.items() if value == payload}
     assert len(expected) == 27  # every text field holds the payload
-    with hang_guard():
+    with hang_guard(HANG_SECONDS):
         status, out, err = check(tmp_path, capsys)
     assert status == 1 and out == ""
     problems = [line for line in err.splitlines() if not line.startswith("    hint:")][:-1]
@@ -498,7 +482,7 @@ def test_raw_markdown_breakers_in_block_scalars(tmp_path: Path, capsys: pytest.C
     build_tree(tmp_path, {**MINIMAL, "content/demo/briefing.yaml": MINIMAL["content/demo/briefing.yaml"]
                           .replace("summary: A demo.\n", "summary: |\n" + "".join(
                               f"  {line}\n" for line in block.splitlines()))})
-    with hang_guard():
+    with hang_guard(HANG_SECONDS):
         assert check(tmp_path, capsys)[0] == 0
         _, pages = markdown_pages(tmp_path)
     html = pages["demo/index.md"]
@@ -549,7 +533,7 @@ TEN_MB = "x" * (10 * 1024 * 1024)
 def test_ten_megabyte_string_is_refused_at_line_1(rel: str, text: str, tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     build_tree(tmp_path, {**MINIMAL, rel: text})
-    with hang_guard():
+    with hang_guard(HANG_SECONDS):
         status, _, err = check(tmp_path, capsys)
     assert status == 1
     assert err.startswith(f"{rel}:1:1: file is too large (")
@@ -594,7 +578,7 @@ def test_hundred_thousand_items_are_refused_with_one_clear_message(
         rel: str, text: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(text.encode()) <= 2 * 1024 * 1024 or "too large" in message
     build_tree(tmp_path, {**MINIMAL, **REFERENCED, rel: text})
-    with hang_guard():
+    with hang_guard(HANG_SECONDS):
         status, _, err = check(tmp_path, capsys)
     assert status == 1
     assert err.startswith(message), err[:300]
@@ -605,7 +589,7 @@ def test_hundred_thousand_briefing_order_entries_are_handled(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     build_tree(tmp_path, {**MINIMAL, "site_config/site.yaml":
                           "title: T\ndescription: D\nbriefing_order: [" + ", ".join(["demo"] * N) + "]\n"})
-    with hang_guard():
+    with hang_guard(HANG_SECONDS):
         assert check(tmp_path, capsys)[0] == 0
         _, pages = markdown_pages(tmp_path)
     assert len(pages) == 7
