@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .briefing import Briefing, load_briefing
 from .errors import ContentError, Problem
-from .export import atom, briefing_data, dumps, index_data
-from .project import Site, load_site
+from .export import briefing_json, each_file
+from .project import Site, SiteConfig, load_site
 from .render import environment, render_briefing, render_site
 
 Stamp = tuple[tuple[str, int, int], ...]
@@ -92,18 +92,18 @@ class SiteCache:
         return site, pages
 
     def exports(self, site: Site, *, keep: bool = True) -> Iterator[tuple[str, str]]:
-        """``export.generated_files`` after ``render``, one ``(path, text)`` at a time.
+        """``export.each_file`` after ``render``, one ``(path, text)`` at a time.
 
         ``keep``: remember each briefing's JSON and reuse it while the briefing is unchanged
         (serving); a one-shot build passes False so no export outlives its writing.
         """
-        yield "briefings.json", dumps(index_data(site))
-        yield "feed.xml", atom(site)
-        for b in site.published:
+        def briefing_text(b: Briefing, config: SiteConfig) -> str:
             key = self._pages[b.slug][0]
             cached = self._exports.get(b.slug)
             if cached is None or cached[0] != key:
-                cached = (key, dumps(briefing_data(b, site.config)))
+                cached = (key, briefing_json(b, config))
                 if keep:
                     self._exports[b.slug] = cached
-            yield f"{b.slug}/briefing.json", cached[1]
+            return cached[1]
+
+        return each_file(site, briefing_text)

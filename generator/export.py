@@ -12,6 +12,7 @@ Output is deterministic: sorted keys, content order for lists, no build time.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Any
 
@@ -151,9 +152,21 @@ def jsonld_script(b: Briefing, config: SiteConfig) -> str:
     return script(jsonld(b, config))
 
 
+def briefing_json(b: Briefing, config: SiteConfig) -> str:
+    """The text of ``<slug>/briefing.json``."""
+    return dumps(briefing_data(b, config))
+
+
+def each_file(site: Site, briefing_text: Callable[[Briefing, SiteConfig], str] = briefing_json,
+              ) -> Iterator[tuple[str, str]]:
+    """Every export as ``(path in the site, text)``, made one at a time; ``briefing_text`` makes
+    each briefing's JSON (the serve cache passes one that reuses unchanged briefings')."""
+    yield "briefings.json", dumps(index_data(site))
+    yield "feed.xml", atom(site)
+    for b in site.published:
+        yield f"{b.slug}/briefing.json", briefing_text(b, site.config)
+
+
 def generated_files(site: Site) -> dict[str, str]:
     """Every export, ``{path in the site: text}``: the JSON files and ``feed.xml``."""
-    files = {"briefings.json": dumps(index_data(site)), "feed.xml": atom(site)}
-    for b in site.published:
-        files[f"{b.slug}/briefing.json"] = dumps(briefing_data(b, site.config))
-    return files
+    return dict(each_file(site))

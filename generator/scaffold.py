@@ -120,7 +120,7 @@ def new_briefing(root: Path, slug: str, title: str | None = None,
     Raises:
         BriefsiteError: The slug is invalid, the folder exists, or the title is unusable.
     """
-    if not re.match(SLUG_PATTERN, slug):
+    if not re.fullmatch(SLUG_PATTERN, slug):  # as the model checks ids ($ alone allows a final \n)
         raise BriefsiteError(f"'{slug}' is not a valid briefing id: use lowercase letters, digits "
                              "and single hyphens, e.g. kursk-2025")
     folder = root / "content" / slug

@@ -93,17 +93,16 @@ def rendered() -> dict[str, str]:
 
 def write(out: Path) -> list[str]:
     """Write every schema file into ``out``; returns the names of the files that changed."""
+    files = rendered()
+    changed = stale(out, files)
     out.mkdir(parents=True, exist_ok=True)
-    changed = []
-    for name, text in rendered().items():
-        path = out / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            changed.append(name)
+    for name in changed:
+        (out / name).write_text(files[name], encoding="utf-8")
     return changed
 
 
-def stale(out: Path) -> list[str]:
-    """Names of the schema files in ``out`` that are missing or differ from the models."""
-    return [name for name, text in rendered().items()
+def stale(out: Path, files: dict[str, str] | None = None) -> list[str]:
+    """Names of the schema files in ``out`` that are missing or differ from the models
+    (``files``: what ``rendered()`` returns, if already made)."""
+    return [name for name, text in (files or rendered()).items()
             if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text]
