@@ -26,7 +26,7 @@ from .export import generated_files
 log = logging.getLogger("mkdocs.plugins.briefsite")
 
 
-def write_tree(pages: dict[str, str], out: Path) -> None:
+def write_tree(pages: dict[str, str | bytes], out: Path) -> None:
     """Write ``pages`` as a fresh folder ``out``, replacing it whole only when all are written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -35,7 +35,10 @@ def write_tree(pages: dict[str, str], out: Path) -> None:
         for rel, text in sorted(pages.items()):
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -48,11 +51,11 @@ def render_to(root: Path, out: Path) -> int:
     try:
         site, pages = SiteCache(root).render()
         assets = root / "site_config" / "docs"
-        files = {**pages, **generated_files(site)}
+        files: dict[str, str | bytes] = {**pages, **generated_files(site)}
         if assets.is_dir():
             for path in sorted(assets.rglob("*")):
                 if path.is_file():
-                    files[path.relative_to(assets).as_posix()] = path.read_text(encoding="utf-8")
+                    files[path.relative_to(assets).as_posix()] = path.read_bytes()  # images too
         write_tree(files, out)
     except (OSError, TemplateError, UnsafeURL) as exc:
         raise _user_error(exc, root, f"{out} was left as it was") from None

@@ -63,6 +63,16 @@ def test_render_writes_markdown_tree(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".out.new-*"))
 
 
+def test_render_copies_binary_assets_byte_for_byte(tmp_path: Path) -> None:
+    project = _copy_fixture(tmp_path / "p")
+    logo = bytes(range(256)) * 4  # not UTF-8, like any image
+    (project / "site_config/docs/assets").mkdir(parents=True, exist_ok=True)
+    (project / "site_config/docs/assets/logo.png").write_bytes(logo)
+    out = tmp_path / "out"
+    assert cli.main(["-C", str(project), "render", "--out", str(out)]) == 0
+    assert (out / "assets/logo.png").read_bytes() == logo
+
+
 @pytest.mark.site
 def test_build_then_failed_build_keeps_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _copy_fixture(tmp_path)
