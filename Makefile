@@ -7,25 +7,56 @@ VNU_VERSION ?= 26.9.27
 VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check serve chromium vnu bench clean
+.PHONY: site test test-latest run-tests lock check serve chromium vnu bench clean
 
-$(BIN)/.installed: pyproject.toml
+# Installs are reproducible: exact versions with hashes from requirements/*.lock (made by
+# `make lock`), then the project itself without dependencies. `make test-latest` resolves the
+# newest versions pyproject.toml allows instead, so a new release that breaks us is seen on purpose.
+LOCK_SITE := requirements/site.lock
+LOCK_TEST := requirements/test.lock
+PIP_LOCKED := -m pip install --quiet --no-deps --require-hashes
+
+$(BIN)/.site: pyproject.toml $(LOCK_SITE)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python $(PIP_LOCKED) -r $(LOCK_SITE)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-site: $(BIN)/.installed  ## fresh machine -> built site/
+$(BIN)/.test: $(BIN)/.site $(LOCK_TEST)
+	$(BIN)/python $(PIP_LOCKED) -r $(LOCK_TEST)
+	touch $@
+
+site: $(BIN)/.site  ## fresh machine -> built site/ (installs only what building needs)
 	$(BIN)/briefsite build
 
-check: $(BIN)/.installed
+check: $(BIN)/.site
 	$(BIN)/briefsite check
 
-serve: $(BIN)/.installed  ## local preview with live reload
+serve: $(BIN)/.site  ## local preview with live reload
 	$(BIN)/briefsite serve
 
-test: $(BIN)/.installed chromium vnu  ## fresh machine -> every test passing
+test: $(BIN)/.test chromium vnu  ## fresh machine -> every test passing
+	$(MAKE) --no-print-directory run-tests
+
+# The newest versions that pyproject.toml allows, in a venv of their own.
+test-latest: chromium vnu
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	$(MAKE) --no-print-directory run-tests VENV=.venv-latest
+
+run-tests:
 	$(BIN)/python -m pytest
+
+# Rewrite the locks from pyproject.toml (uv: the one tool that hashes every platform's wheels).
+lock:
+	$(PYTHON) -m venv .tools/uv && .tools/uv/bin/python -m pip install --quiet uv
+	for lock in site test; do \
+	  extra=$$([ $$lock = test ] && echo --extra test); \
+	  .tools/uv/bin/uv pip compile pyproject.toml requirements/build.in $$extra --universal \
+	    --python-version 3.11 --generate-hashes --quiet -o requirements/$$lock.lock; \
+	done
 
 # Debian's Chromium for the browser tests (never `playwright install`: it downloads).
 chromium:
@@ -50,8 +81,8 @@ $(VNU_JAR):
 	  echo "java or npm is missing: the HTML validity test needs both (apt-get install -y default-jre-headless npm), or set BRIEFSITE_SKIP_VNU=1" >&2; \
 	fi
 
-bench: $(BIN)/.installed
+bench: $(BIN)/.test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf site .briefsite-cache build dist
+	rm -rf site .briefsite-cache build dist .venv-latest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -53,13 +54,48 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     elif kind == "string_type":
         message = f"expected text, found {_describe(err.get('input'))}"
     elif kind == "enum":
-        message = f"{message}, found '{err.get('input')}'"
+        message = f"expected {_choices(model, path)}, found '{err.get('input')}'"
+    elif kind in ("bool_type", "bool_parsing"):
+        message = f"expected true or false, found {_describe(err.get('input'))}"
     elif kind == "too_short" and isinstance(err.get("input"), list):
         message = "must not be empty"
     elif kind == "string_too_long":
         message = f"text is too long ({len(err.get('input') or '')} characters)"
     hint = getattr((err.get("ctx") or {}).get("error"), "hint", "")  # from errors.Refusal
     return doc.problem(path, f"{where or 'file'}: {message}", hint)
+
+
+def _choices(model: type[BaseModel], path: PathKey) -> str:
+    """The allowed values of the enum field at ``path``, in our words, not pydantic's."""
+    values = [str(m.value) for m in _enum_at(model, path) or ()]
+    if not values:
+        return "one of the allowed values"
+    quoted = [f"'{v}'" for v in values]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def _enum_at(model: type[BaseModel], path: PathKey) -> type[Enum] | None:
+    current: Any = model
+    annotation: Any = None
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        current = _inner_model(annotation)
+    return _inner(annotation, Enum)
+
+
+def _inner(annotation: Any, base: type) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, base):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner(arg, base)
+        if found is not None:
+            return found
+    return None
 
 
 def _is_branch(part: Any) -> bool:
@@ -100,10 +136,4 @@ def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
 
 
 def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
+    return _inner(annotation, BaseModel)

@@ -147,7 +147,7 @@ CASES: dict[str, Files] = {
     "yaml-not-utf8": {B: BRIEFING.replace("A demo.", "A caf\u00e9 demo.").encode("latin-1")},
     "yaml-empty-file": {B: ""},
     "yaml-comment-only-file": {B: "# yaml-language-server: $schema=x.json\n# nothing yet\n"},
-    "yaml-deep-nesting": {B: "[" * 10_000},
+    "yaml-deep-nesting": {B: "[" * 25 + "]" * 25},  # 10,000 unclosed: test_load.py
     "yaml-file-too-large": {B: BRIEFING.replace("A demo.", "x" * TEN_MB)},
     "yaml-multiple-documents": {B: BRIEFING + "---\ntitle: Second document\n"},
     "yaml-top-level-list": {B: "- title: Demo briefing\n"},
@@ -273,7 +273,14 @@ def test_check_error_golden(case: str, tmp_path: Path, capsys: pytest.CaptureFix
     assert lines[-1].startswith(f"{len(problems)} problem(s)")
     for line in problems:
         assert re.match(r"[a-z_]+(/[\w.-]+)*(:\d+:\d+)?: \S", line), line
-    golden(f"errors/{case}.txt", err)
+    golden(f"errors/{case}.txt", _dependency_words_masked(err))
+
+
+def _dependency_words_masked(err: str) -> str:
+    """PyYAML's (libyaml's) own description of a syntax error is shown to the editor as it is,
+    but it is not ours to pin: a new release may word it differently. The golden keeps where
+    the problem is and our own words and hints; PyYAML's words become '…'."""
+    return re.sub(r"(: YAML syntax error: )[^\n]*", r"\1…", err)
 
 
 def test_there_are_enough_cases() -> None:

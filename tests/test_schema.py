@@ -129,21 +129,22 @@ def test_loader_strings_are_accepted() -> None:
 
 @pytest.mark.parametrize(("name", "text", "expected"), [
     ("briefing", ("title: t\nsummary: s\nevent_date: 2025-04-28\nlast_updated: 2025-04-28\n"
-                  "status: done\n"), "status: 'done' is not one of ['draft', 'published']"),
-    ("sources", "sources:\n  - id: UPI\n    file: f\n    label: l\n", "sources/0/id: 'UPI' does not match"),
+                  "status: done\n"), "status:"),
+    ("sources", "sources:\n  - id: UPI\n    file: f\n    label: l\n", "sources/0/id:"),
     ("sources", "sources:\n  - id: upi\n    file: f\n    label: l\n    lable: x\n",
-     "sources/0: Additional properties are not allowed ('lable' was unexpected)"),
+     "sources/0:"),
     ("figures", ("figures:\n  - id: f\n    metric: m\n    unit: u\n    estimates:\n      - id: e\n"
                  "        value: 1.5\n        qualifier: exact\n        estimators: [a]\n"
                  "        citations: [a]\n"),
-     "figures/0/estimates/0/value: '1.5' is not valid under any of the given schemas"),
+     "figures/0/estimates/0/value:"),
     ("timeline", "events:\n  - id: e\n    date: 28 April 2025\n    summary: s\n    citations: [a]\n",
-     "events/0/date: '28 April 2025' does not match"),
+     "events/0/date:"),
     ("actors", ("actors:\n  - id: a\n    name: n\n    kind: person\n    role: r\n    side: s\n"
-                "    citations: []\n"), "actors/0/citations: [] should be non-empty"),
-    ("site", "title: t\ndescription: d\nshow_drafts: maybe\n", "show_drafts: 'maybe' is not valid"),
+                "    citations: []\n"), "actors/0/citations:"),
+    ("site", "title: t\ndescription: d\nshow_drafts: maybe\n", "show_drafts:"),
 ])
 def test_schema_rejects(name: str, text: str, expected: str) -> None:
+    """Refused at the right place (jsonschema's own wording is not ours to assert)."""
     errors = _errors(name, _loaded(text))
     assert errors and errors[0].startswith(expected), errors
 

@@ -97,7 +97,7 @@ def test_show_drafts_is_validated(minimal: Path, capsys: pytest.CaptureFixture[s
     config.write_text(config.read_text(encoding="utf-8") + "show_drafts: maybe\n", encoding="utf-8")
     assert cli.main(["-C", str(minimal), "check"]) == 1
     assert capsys.readouterr().err.startswith(
-        f"site_config/site.yaml:{lines + 1}:14: show_drafts: Input should be a valid boolean")
+        f"site_config/site.yaml:{lines + 1}:14: show_drafts: expected true or false, found text 'maybe'")
 
 
 # --- briefsite extract ---------------------------------------------------------------------
