@@ -7,8 +7,11 @@ and read the diff before committing.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
@@ -17,6 +20,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+# The quick loop, `pytest -m "not slow and not browser"`, leaves out what builds whole sites,
+# starts servers or external checkers, or runs long property searches.
+SLOW_MODULES = {"test_serve.py", "test_html_valid.py", "test_portability.py", "test_check_properties.py",
+                "test_fast_paths.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow: every test of SLOW_MODULES, every browser test, every site build."""
+    for item in items:
+        if (item.path.name in SLOW_MODULES or item.get_closest_marker("site")
+                or item.get_closest_marker("browser")):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -58,6 +75,22 @@ def hang_guard(seconds: int) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def run_with_hash_seed(seed: int, *args: str) -> None:
+    """Run ``briefsite ARGS`` in a new process with ``PYTHONHASHSEED=seed``: set and dict
+    ordering that depends on string hashes differs between such processes, never within one."""
+    env = {**os.environ, "PYTHONHASHSEED": str(seed), "NO_MKDOCS_2_WARNING": "1",
+           "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "generator.cli", *args], env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -478,7 +478,7 @@ def test_malformed_urls_are_refused_at_the_value(url: str, tmp_path: Path,
     assert err.endswith("\n1 problem(s) in 1 file(s)\n")
 
 
-# --- known generator bugs (strict xfail: they flip to failures once fixed; then drop the mark) -
+# --- keys named like pydantic's internal location parts -------------------------------------
 
 @pytest.mark.parametrize("key", ["model", "str", "list", "function-after", "a[1]"])
 def test_unknown_top_level_key_named_like_pydantic_internals(key: str, tmp_path: Path,
