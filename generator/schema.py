@@ -15,7 +15,6 @@ references, verbatim excerpts or "value, or low and high".
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import dates
+from .export import dumps
 from . import model as m
 from .project import SiteConfig
 
@@ -78,11 +78,6 @@ def schema_of(name: str, model: type[m.Model]) -> dict[str, Any]:
     schema["$id"] = f"{name}.schema.json"
     schema["title"] = f"briefsite {filename}"
     return schema
-
-
-def dumps(schema: dict[str, Any]) -> str:
-    """Deterministic text: sorted keys, two-space indent, non-ASCII kept, trailing newline."""
-    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def rendered() -> dict[str, str]:
