@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -156,39 +156,58 @@ def load_yaml(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
 def parse_yaml(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text strictly (see the module docstring).
 
-    A first pass builds the data only, refusing exactly what the positioned pass refuses; any
-    refusal or error sends the text through the positioned pass, which reports it. Positions of
-    a valid document are read on first use (see ``Document``).
+    The walk records no positions on the way: most files have no problem, and positions are
+    read on first use (see ``Document``). A refused text is walked again with positions, so
+    that its problem can say where an earlier key was.
     """
-    try:
-        data = _data_only(text)
-    except Exception:  # noqa: BLE001 - every refusal and error is reported by the positioned pass
-        data = None
-    if data is None:
-        return _parse_positioned(text, rel)
-    doc = Document(rel, data)
+    doc, problems = _walk(text, rel, positions=False)
+    if problems:
+        return _walk(text, rel, positions=True)
+    assert doc is not None
     doc._text = text
     return doc, []
 
 
 def _parse_positioned(text: str, rel: str) -> tuple[Document | None, list[Problem]]:
-    """The reference pass: data, every position, and the problem if the text is refused."""
+    """Data, every position, and the problem if the text is refused."""
+    return _walk(text, rel, positions=True)
+
+
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_SEQ, _SEQ_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MAP, _MAP_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_YAML_TAGS = "tag:yaml.org,2002:"
+_EMPTY = "file is empty", "remove the file or add content"
+
+
+class _Positions:
+    """Where the walk records positions: ``None`` in place of it walks without recording."""
+
+    __slots__ = ("values", "keys")
+
+    def __init__(self, doc: Document) -> None:
+        self.values, self.keys = doc._values, doc._keys
+
+
+def _walk(text: str, rel: str, *, positions: bool) -> tuple[Document | None, list[Problem]]:
+    """The one walk over libyaml's (or PyYAML's) event stream, refusing what is not plain data."""
     doc = Document(rel)
     parser = None
     try:
         parser = _Parser(text)  # the pure-Python reader already checks characters here
-        events = _events(parser)
-        next(events)  # StreamStart
-        first = next(events)
-        if isinstance(first, yaml.StreamEndEvent):
-            return None, [Problem(rel, 1, 1, "file is empty", "remove the file or add content")]
-        _expect_plain_document(first)
-        doc.data = _node(next(events), events, (), 1, doc)
-        end = next(events)
-        if not isinstance(end, yaml.DocumentEndEvent):
+        get = parser.get_event
+        get()  # StreamStart
+        first = get()
+        if first.__class__ is yaml.StreamEndEvent:
+            return None, [Problem(rel, 1, 1, *_EMPTY)]
+        if first.tags:
+            raise _Refused(first.start_mark, "%TAG directives are not allowed")
+        doc.data = _node(get(), get, (), 1, _Positions(doc) if positions else None)
+        end = get()
+        if end.__class__ is not yaml.DocumentEndEvent:
             raise _Refused(end.start_mark, "unexpected content after the document")
-        extra = next(events)
-        if not isinstance(extra, yaml.StreamEndEvent):
+        extra = get()
+        if extra.__class__ is not yaml.StreamEndEvent:
             raise _Refused(extra.start_mark, "a file must hold one YAML document, found another",
                            "remove the '---' line and what follows, or merge the documents")
     except _Refused as exc:
@@ -203,114 +222,28 @@ def _parse_positioned(text: str, rel: str) -> tuple[Document | None, list[Proble
         if parser is not None:
             parser.dispose()
     if doc.data is None:
-        return None, [Problem(rel, 1, 1, "file is empty", "remove the file or add content")]
+        return None, [Problem(rel, 1, 1, *_EMPTY)]
     return doc, []
 
 
-def _events(parser: Any) -> Iterator[Any]:
-    while True:
-        event = parser.get_event()
-        if event is None:
-            return
-        yield event
-
-
-def _expect_plain_document(event: Any) -> None:
-    if event.tags:
-        raise _Refused(event.start_mark, "%TAG directives are not allowed")
-
-
-_YAML_TAGS = "tag:yaml.org,2002:"
-
-
-def _node(event: Any, events: Iterator[Any], path: PathKey, depth: int, doc: Document) -> Any:
-    if isinstance(event, yaml.AliasEvent):
-        raise _Refused(event.start_mark, f"aliases (*{event.anchor}) are not allowed",
-                       "write the value out in full")
-    if event.anchor is not None:
-        raise _Refused(event.start_mark, f"anchors (&{event.anchor}) are not allowed",
-                       "write each value out in full")
-    if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
-        tag = event.tag  # shown as written: the parser expands !!x to tag:yaml.org,2002:x
-        tag = "!!" + tag[len(_YAML_TAGS):] if tag.startswith(_YAML_TAGS) else tag
-        raise _Refused(event.start_mark, f"YAML tags are not allowed (found '{tag}')",
-                       "remove the tag; every value is read as text and typed by the model")
-    doc.values[path] = Pos(event.start_mark.line + 1, event.start_mark.column + 1)
-    if isinstance(event, yaml.ScalarEvent):
-        if not event.style and event.value in _NULLS:
-            return None
-        return event.value
-    if depth > MAX_DEPTH:
-        raise _Refused(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
-    if isinstance(event, yaml.SequenceStartEvent):
-        items: list[Any] = []
-        for item in events:
-            if isinstance(item, yaml.SequenceEndEvent):
-                return items
-            items.append(_node(item, events, (*path, len(items)), depth + 1, doc))
-    if isinstance(event, yaml.MappingStartEvent):
-        return _mapping(events, path, depth, doc)
-    raise _Refused(event.start_mark, "unexpected YAML structure")
-
-
-def _mapping(events: Iterator[Any], path: PathKey, depth: int, doc: Document) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key_event in events:
-        if isinstance(key_event, yaml.MappingEndEvent):
-            return result
-        if not isinstance(key_event, yaml.ScalarEvent):
-            raise _Refused(key_event.start_mark, "mapping keys must be plain text")
-        if key_event.tag is not None or key_event.anchor is not None:
-            raise _Refused(key_event.start_mark, "tags and anchors are not allowed on keys")
-        key = key_event.value
-        key_pos = Pos(key_event.start_mark.line + 1, key_event.start_mark.column + 1)
-        if key in result:
-            first = doc.keys[(*path, key)]
-            raise _Refused(key_event.start_mark, f"duplicate key '{key}' (first at line {first.line})",
-                           "a repeated key would silently replace the first value; keep one")
-        doc.keys[(*path, key)] = key_pos
-        result[key] = _node(next(events), events, (*path, key), depth + 1, doc)
-    raise _Refused(yaml.Mark("", 0, 0, 0, None, None), "unexpected end of file")
-
-
-class _Fallback(Exception):
-    """Raised by the data-only pass wherever the positioned pass would refuse or fail."""
-
-
-_SCALAR = yaml.ScalarEvent
-_SEQ, _SEQ_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
-_MAP, _MAP_END = yaml.MappingStartEvent, yaml.MappingEndEvent
-
-
-def _data_only(text: str) -> Any:
-    """The document's data, or ``None`` for anything the positioned pass must look at."""
-    parser = _Parser(text)
-    try:
-        get = parser.get_event
-        get()  # StreamStart
-        first = get()
-        if first.__class__ is not yaml.DocumentStartEvent or first.tags:
-            return None
-        data = _fast_node(get(), get, 1)
-        if get().__class__ is not yaml.DocumentEndEvent or get().__class__ is not yaml.StreamEndEvent:
-            return None
-        return data
-    finally:
-        parser.dispose()
-
-
-def _fast_node(event: Any, get: Any, depth: int) -> Any:
+def _node(event: Any, get: Any, path: PathKey, depth: int, at: _Positions | None) -> Any:
+    """One value: a string, ``None``, a list or a dict. ``path`` is kept only when recording."""
     cls = event.__class__
     if cls is _SCALAR:
-        tag = event.tag
-        if event.anchor is not None or (tag is not None and tag != "!"):
-            raise _Fallback
+        if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            _refuse_decoration(event)
+        if at is not None:
+            at.values[path] = _pos(event)
         value = event.value
-        if not event.style and value in _NULLS:
-            return None
-        return value
-    if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH:
-        raise _Fallback
+        return None if not event.style and value in _NULLS else value
+    if event is None:
+        raise _Refused(yaml.Mark("", 0, 0, 0, None, None), "unexpected end of file")
+    if cls is _ALIAS or event.anchor is not None or event.tag is not None:
+        _refuse_decoration(event)
+    if at is not None:
+        at.values[path] = _pos(event)
+    if depth > MAX_DEPTH:
+        raise _Refused(event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
     depth += 1
     if cls is _MAP:
         result: dict[str, Any] = {}
@@ -319,12 +252,21 @@ def _fast_node(event: Any, get: Any, depth: int) -> Any:
             cls = key_event.__class__
             if cls is _MAP_END:
                 return result
-            if cls is not _SCALAR or key_event.tag is not None or key_event.anchor is not None:
-                raise _Fallback
+            if cls is not _SCALAR:
+                raise _Refused(key_event.start_mark, "mapping keys must be plain text")
+            if key_event.tag is not None or key_event.anchor is not None:
+                raise _Refused(key_event.start_mark, "tags and anchors are not allowed on keys")
             key = key_event.value
+            child = path
+            if at is not None:
+                child = (*path, key)
+                if key not in result:
+                    at.keys[child] = _pos(key_event)
             if key in result:
-                raise _Fallback
-            result[key] = _fast_node(get(), get, depth)
+                first = f" (first at line {at.keys[child].line})" if at is not None else ""
+                raise _Refused(key_event.start_mark, f"duplicate key '{key}'{first}",
+                               "a repeated key would silently replace the first value; keep one")
+            result[key] = _node(get(), get, child, depth, at)
     if cls is _SEQ:
         items: list[Any] = []
         append = items.append
@@ -332,8 +274,27 @@ def _fast_node(event: Any, get: Any, depth: int) -> Any:
             item = get()
             if item.__class__ is _SEQ_END:
                 return items
-            append(_fast_node(item, get, depth))
-    raise _Fallback
+            append(_node(item, get, (*path, len(items)) if at is not None else path, depth, at))
+    raise _Refused(event.start_mark, "unexpected YAML structure")
+
+
+def _pos(event: Any) -> Pos:
+    mark = event.start_mark
+    return Pos(mark.line + 1, mark.column + 1)
+
+
+def _refuse_decoration(event: Any) -> None:
+    """Refuse an alias, an anchor or a tag, naming it as written."""
+    if event.__class__ is _ALIAS:
+        raise _Refused(event.start_mark, f"aliases (*{event.anchor}) are not allowed",
+                       "write the value out in full")
+    if event.anchor is not None:
+        raise _Refused(event.start_mark, f"anchors (&{event.anchor}) are not allowed",
+                       "write each value out in full")
+    tag = event.tag  # shown as written: the parser expands !!x to tag:yaml.org,2002:x
+    tag = "!!" + tag[len(_YAML_TAGS):] if tag.startswith(_YAML_TAGS) else tag
+    raise _Refused(event.start_mark, f"YAML tags are not allowed (found '{tag}')",
+                   "remove the tag; every value is read as text and typed by the model")
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, rel: str, text: str) -> Problem:

@@ -1,11 +1,11 @@
 """Fast paths against their reference definitions.
 
-* The loader's fast path (data first, positions on demand) against its positioned pass:
-  ``parse_yaml`` builds the data from a lean event walk and re-reads positions only when a
-  problem needs one; every text it refuses goes through ``_parse_positioned``. Both must agree
-  exactly (data, the position of every key and value, problems) on real files, the bench/
-  corpus and thousands of mutated snippets (tags, anchors, aliases, duplicate keys, nesting,
-  several documents, control characters, syntax errors), with libyaml and pure Python.
+* The loader's deferred positions: ``parse_yaml`` walks the events once without recording
+  positions and reads them from the text on first use; a refused text is walked again with
+  positions. It must give exactly what one positioned walk gives (data, the position of every
+  key and value, problems) on real files, the bench/ corpus and thousands of mutated snippets
+  (tags, anchors, aliases, duplicate keys, nesting, several documents, control characters,
+  syntax errors), with libyaml and pure Python.
 * ``verify.normalise`` against its regular-expression definition.
 * ``escape.md`` against its character-by-character definition.
 """
