@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -77,9 +78,18 @@ class SourceIndex:
         return source_id in self._norm
 
     def find(self, source_id: str, words: str) -> bool:
-        """True when ``words`` occur verbatim (after normalisation) in the source."""
+        """True when ``words`` occur verbatim (after normalisation) in the source, as whole
+        words where the script separates words with spaces (see ``whole_words``)."""
         needle = normalise(words)
-        return bool(needle) and needle in self._norm[source_id]
+        if not needle:
+            return False
+        hay = self._norm[source_id]
+        at = hay.find(needle)
+        while at >= 0:
+            if whole_words(hay, at, at + len(needle)):
+                return True
+            at = hay.find(needle, at + 1)
+        return False
 
     def closest(self, source_id: str, words: str) -> str:
         """The passage of the source that best matches ``words`` (for hints)."""
@@ -99,6 +109,42 @@ class SourceIndex:
         while 0 < end < len(hay) and _in_word(hay, end - 1) and _in_word(hay, end):
             end += 1
         return hay[start:end].strip()
+
+
+# Scripts that do not separate words with spaces (Han, kana, Thai, Lao, Khmer, Myanmar,
+# Tibetan) or attach particles to words (Hangul): a match there may start or end anywhere.
+_UNSPACED = ((0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1100, 0x11FF), (0x1780, 0x17FF),
+             (0x2E80, 0x2FDF), (0x3040, 0x318F), (0x31A0, 0x9FFF), (0xA960, 0xA97F),
+             (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFF66, 0xFFDC), (0x20000, 0x3FFFF))
+
+
+def _spaced_word_char(ch: str) -> bool:
+    """A letter, digit or combining mark of a script that separates words with spaces."""
+    if ch.isascii():
+        return ch.isalnum()
+    if unicodedata.category(ch)[0] not in "LMN":
+        return False
+    code = ord(ch)
+    return not any(lo <= code <= hi for lo, hi in _UNSPACED)
+
+
+def whole_words(hay: str, start: int, end: int) -> bool:
+    """``hay[start:end]`` neither starts nor ends inside a word of a space-separated script.
+
+    "kill of Kim" is not in "skill of Kim" nor "Kim" in "Kimchi", and "200" is not in
+    "1,200"; in Chinese, Japanese or Korean (particles attach to the word) any span counts.
+    """
+    if start > 0 and _spaced_word_char(hay[start]):
+        before = hay[start - 1]
+        if _spaced_word_char(before) or (before in ",." and hay[start].isdigit()
+                                         and start > 1 and hay[start - 2].isdigit()):
+            return False
+    if end < len(hay) and _spaced_word_char(hay[end - 1]):
+        after = hay[end]
+        if _spaced_word_char(after) or (after in ",." and hay[end - 1].isdigit()
+                                        and end + 1 < len(hay) and hay[end + 1].isdigit()):
+            return False
+    return True
 
 
 def _in_word(text: str, i: int) -> bool:
