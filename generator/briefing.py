@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import gc
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from . import model as m
 from .chart import estimate_text
 from .errors import Problem
 from .load import Document, PathKey, load_yaml, read_text
+from .paths import Refused, confine, list_folder, real_root
 from .validate import validate
 from .verify import SourceIndex, references, unique_ids, verbatim
 
@@ -141,21 +144,25 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
     if not SLUG_RE.fullmatch(folder.name):
         problems.append(Problem(rel, 0, 0, f"briefing folder name '{folder.name}' is not a valid id",
                                 "rename it to lowercase letters, digits and hyphens"))
+    root = real_root(root)
+    try:
+        names = set(list_folder(confine(folder, root)))
+    except Refused as exc:
+        return None, [*problems, exc.problem(rel)]
     docs, models = {}, {}
-    for name in sorted(p.name for p in folder.glob("*.y*ml")):
+    for name in sorted(n for n in names if fnmatch.fnmatch(n, "*.y*ml")):
         if name not in m.FILES:
-            close = difflib.get_close_matches(name, [f for f in m.FILES if not (folder / f).exists()],
+            close = difflib.get_close_matches(name, [f for f in m.FILES if f not in names],
                                               n=1, cutoff=0.7)
             hint = (f"did you mean '{close[0]}'? (rename the file)" if close else
                     f"a briefing holds {', '.join(m.FILES)}")
             problems.append(Problem(f"{rel}/{name}", 0, 0, f"unexpected file '{name}'", hint))
     for name, model in m.FILES.items():
-        path = folder / name
-        if not path.is_file():
+        if name not in names:  # a directory, FIFO or broken link by that name is not absent
             if name in m.REQUIRED_FILES:
                 problems.append(Problem(f"{rel}/{name}", 0, 0, f"missing required file '{name}'"))
             continue
-        doc, found = load_yaml(path, f"{rel}/{name}")
+        doc, found = load_yaml(folder / name, f"{rel}/{name}", root=root)
         problems += found
         if doc is None:
             continue
@@ -164,9 +171,9 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
         problems += found
         if validated is not None:
             models[name] = validated
-    texts, found = _source_texts(folder, rel, docs.get("sources.yaml"), models.get("sources.yaml"))
+    texts, found = _source_texts(folder, rel, root, docs.get("sources.yaml"), models.get("sources.yaml"))
     problems += found
-    absent = {name for name in m.FILES if not (folder / name).is_file()}
+    absent = {name for name in m.FILES if name not in names}
     problems += _cross_check(docs, models, texts, absent)
     if problems or "briefing.yaml" not in models or "sources.yaml" not in models:
         return None, problems
@@ -180,24 +187,35 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
 
 
 def _rel(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as written (a linked folder is shown by its link's name)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return Path(os.path.abspath(path)).relative_to(real_root(root)).as_posix()
     except ValueError:
-        return path.as_posix()
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
-def _source_texts(folder: Path, rel: str, doc: Document | None,
+def _source_texts(folder: Path, rel: str, root: Path, doc: Document | None,
                   sources: m.SourcesFile | None) -> tuple[dict[str, str], list[Problem]]:
+    """The stored text of every source; ``root`` is the project's real path."""
     if doc is None or sources is None:
         return {}, []
+    try:
+        confine(folder / "sources", root)
+    except FileNotFoundError:
+        pass  # every file is then reported missing
+    except Refused as exc:
+        return {}, [exc.problem(f"{rel}/sources")]
+    base = Path(os.path.abspath(folder / "sources"))
     texts, problems = {}, []
-    base = (folder / "sources").resolve()
     for i, src in enumerate(sources.sources):
         at = ("sources", i, "file")
         try:  # the path is the editor's: the OS may refuse it (a name over 255 bytes)
-            target = (folder / src.file).resolve()
+            target = Path(os.path.abspath(folder / src.file))  # as written; links: read_text
             outside = Path(src.file).is_absolute() or not target.is_relative_to(base) or target == base
-            exists = not outside and target.is_file()
+            exists = not outside and os.path.lexists(folder / src.file)
         except OSError as exc:
             problems.append(doc.problem(at, f"source file '{src.file}' cannot be opened: "
                                             f"{(exc.strerror or str(exc)).lower()}",
@@ -208,17 +226,24 @@ def _source_texts(folder: Path, rel: str, doc: Document | None,
                                             "sources/ folder", "write a path like sources/upi.txt"))
             continue
         if not exists:
-            stored = sorted(p.name for p in base.glob("*")) if base.is_dir() else []
+            stored = _stored(folder / "sources")
             problems.append(doc.problem(at, f"source file '{src.file}' does not exist",
                                         f"stored texts: {', '.join(stored)}" if stored else
                                         "store the article text under sources/"))
             continue
-        text, problem = read_text(target, f"{rel}/{src.file}")
+        text, problem = read_text(folder / src.file, f"{rel}/{src.file}", root=root)
         if problem is not None:
             problems.append(problem)
         elif text is not None:
             texts[src.id] = text
     return texts, problems
+
+
+def _stored(folder: Path) -> list[str]:
+    try:
+        return list_folder(folder)
+    except Refused:
+        return []
 
 
 def _citations(items: list[Any], base: PathKey) -> Iterator[tuple[PathKey, m.Citation]]:

@@ -22,6 +22,7 @@ from .cache import SiteCache
 from .errors import BuildError
 from .escape import UnsafeURL
 from .export import generated_files
+from .paths import MAX_ASSET_BYTES, files_under, read_bytes, real_root
 
 log = logging.getLogger("mkdocs.plugins.briefsite")
 
@@ -52,10 +53,8 @@ def render_to(root: Path, out: Path) -> int:
         site, pages = SiteCache(root).render()
         assets = root / "site_config" / "docs"
         files: dict[str, str | bytes] = {**pages, **generated_files(site)}
-        if assets.is_dir():
-            for path in sorted(assets.rglob("*")):
-                if path.is_file():
-                    files[path.relative_to(assets).as_posix()] = path.read_bytes()  # images too
+        for rel, path in files_under(assets, real_root(root)):  # nothing from outside the project
+            files[rel] = read_bytes(path, MAX_ASSET_BYTES)  # images too
         write_tree(files, out)
     except (OSError, TemplateError, UnsafeURL) as exc:
         raise _user_error(exc, root, f"{out} was left as it was") from None

@@ -9,6 +9,7 @@ summaries are guesses or ``TODO`` for the editor to replace.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -38,6 +39,7 @@ _TRAIL = {"has", "had", "have", "also", "later", "previously", "then", "was", "i
 _CLAUSE = {"and", "that", "which", "who", "was", "were", "is", "are", "to", "had", "has", "have",
            "be", "been", "it", "when", "if", "because", "he", "she", "they"}
 _TITLES = {"the", "a", "an", "mr", "mrs", "ms", "dr"}
+_NEAR = 300  # characters either side of a quote or number searched for its speaker
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER = re.compile(
@@ -126,8 +128,10 @@ def _spans(line: str) -> list[tuple[int, int]]:
 def _sentences(line: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentence spans of a line; a full stop inside a quotation does not end its sentence."""
     bounds, start = [], 0
+    opens = [a for a, _ in quotes]  # spans are in order and do not overlap: bisect, not scan
     for m in re.finditer(r"[.!?]+[”\"’)]*(?=\s+[“\"‘A-Z0-9])", line):
-        if not any(a < m.start() < b for a, b in quotes):
+        k = bisect.bisect_left(opens, m.start()) - 1
+        if k < 0 or not m.start() < quotes[k][1]:
             bounds.append((start, m.end()))
             start = m.end()
     bounds.append((start, len(line)))
@@ -135,7 +139,12 @@ def _sentences(line: str, quotes: list[tuple[int, int]]) -> list[tuple[int, int]
 
 
 def _sentence_at(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    return next(((a, b) for a, b in sentences if a <= pos < b), sentences[-1])
+    """The sentence holding ``pos`` (sentences are in order; bisect, not scan)."""
+    k = bisect.bisect_right(sentences, (pos, len(sentences) and sentences[-1][1] + 1)) - 1
+    for a, b in sentences[max(k, 0):k + 2]:
+        if a <= pos < b:
+            return a, b
+    return sentences[-1]
 
 
 def _clean_who(who: str) -> str | None:
@@ -195,7 +204,7 @@ def _excerpt(line: str, sentence: tuple[int, int], start: int, end: int, limit: 
 def _quotes(no: int, line: str, spans: list[tuple[int, int]],
             sentences: list[tuple[int, int]]) -> list[Candidate]:
     found = []
-    for start, end in spans:
+    for k, (start, end) in enumerate(spans):
         text = line[start + 1:end].strip().rstrip(",;: ").strip()
         if text.endswith(".") and not text[:1].isupper():  # a fragment: “heroism.”
             text = text.rstrip(".").rstrip()
@@ -203,8 +212,9 @@ def _quotes(no: int, line: str, spans: list[tuple[int, int]],
             continue
         sa, _ = _sentence_at(sentences, start)
         _, sb = _sentence_at(sentences, end)
-        next_open = min((a for a, _ in spans if a > end), default=sb)
-        who = attribution(line[sa:start], line[end + 1:min(sb, next_open)])
+        next_open = spans[k + 1][0] if k + 1 < len(spans) else sb
+        who = attribution(line[max(sa, start - _NEAR):start],
+                          line[end + 1:min(sb, next_open, end + 1 + _NEAR)])
         found.append(Candidate("quote", no, text, text, who))
     return found
 
@@ -218,7 +228,7 @@ def _numbers(no: int, line: str, taken: list[tuple[int, int]],
              sentences: list[tuple[int, int]]) -> list[Candidate]:
     found = []
     for m in _NUMBER.finditer(line):
-        if any(a <= m.start("low" if m["low"] else "blow") < b for a, b in taken):
+        if _overlaps(taken, m.start("low" if m["low"] else "blow"), None):
             continue
         tail = re.match(r"(?: [^\s,.;:!?()“”\"]+){0,4}", line[m.end():])[0].split()  # type: ignore[index]
         words = list(itertools.takewhile(lambda w: w.lower() not in _STOP, tail))
@@ -230,7 +240,8 @@ def _numbers(no: int, line: str, taken: list[tuple[int, int]],
         values = {"low": _count(low, m["mult"]), "high": _count(high, m["mult"])} if high else \
             {"value": _count(low, m["mult"])}
         sa, sb = _sentence_at(sentences, m.start())
-        who = attribution(line[sa:m.start()], line[m.end():sb], before_first=True)
+        who = attribution(line[max(sa, m.start() - _NEAR):m.start()],
+                          line[m.end():min(sb, m.end() + _NEAR)], before_first=True)
         found.append(Candidate("number", no, phrase, _excerpt(line, (sa, sb), m.start(), m.end()),
                                who, number={"unit": " ".join(words), "qualifier": qualifier, **values}))
     return found
@@ -277,13 +288,20 @@ def _dates(no: int, line: str, sentences: list[tuple[int, int]],
     taken: list[tuple[int, int]] = []
     for m in matches:
         names = [m.groupdict().get(k) for k in ("month", "weekday")]
-        if any(a < m.end() and m.start() < b for a, b in taken) or \
+        if _overlaps(taken, m.start(), m.end()) or \
                 any(n and not n[0].isupper() for n in names):  # "may", "march" are not dates
             continue
-        taken.append(m.span())
+        bisect.insort(taken, m.span())
         excerpt = _excerpt(line, _sentence_at(sentences, m.start()), m.start(), m.end())
         found.append((m.start(), Candidate("date", no, m[0], excerpt, date=resolve(m, ref))))
     return [c for _, c in sorted(found, key=lambda f: f[0])], taken
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int | None) -> bool:
+    """Whether ``[start, end)`` (or the position ``start`` when ``end`` is None) meets a span of
+    ``taken``: sorted, non-overlapping spans, so only the last one starting before it can."""
+    k = bisect.bisect_left(taken, ((start + 1) if end is None else end, -1)) - 1
+    return k >= 0 and start < taken[k][1]
 
 
 def source_for(article: Path) -> tuple[str | None, dt.date | None]:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem
+from .paths import Refused, TooLarge, confine, read_bytes
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20
@@ -118,16 +119,20 @@ class _Refused(Exception):
         self.hint = hint
 
 
-def read_text(path: Path, rel: str, *, max_bytes: int = MAX_BYTES) -> tuple[str | None, Problem | None]:
-    """Read a UTF-8 text file (BOM and CRLF accepted), or explain why it cannot be read."""
+def read_text(path: Path, rel: str, *, max_bytes: int = MAX_BYTES,
+              root: Path | None = None) -> tuple[str | None, Problem | None]:
+    """Read a UTF-8 text file (BOM and CRLF accepted), or explain why it cannot be read.
+
+    Only a regular file is read (never a FIFO or a device: see ``paths.read_bytes``); with
+    ``root`` (a real path), only one whose real path lies inside the project.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return None, Problem(
-                rel, 1, 1, f"file is too large ({size:,} bytes; the limit is {max_bytes:,})",
-                "split the content across briefings or files",
-            )
-        raw = path.read_bytes()
+        if root is not None:
+            path = confine(path, root)
+        raw = read_bytes(path, max_bytes)
+    except Refused as exc:
+        line = 1 if isinstance(exc, TooLarge) else 0
+        return None, Problem(rel, line, line, str(exc.strerror), exc.hint)
     except OSError as exc:
         return None, Problem(rel, 0, 0, f"cannot read file: {exc.strerror or exc}")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -144,9 +149,12 @@ def read_text(path: Path, rel: str, *, max_bytes: int = MAX_BYTES) -> tuple[str 
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def load_yaml(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
-    """Load one YAML file strictly. Returns the document, or ``None`` and its problems."""
-    text, problem = read_text(path, rel)
+def load_yaml(path: Path, rel: str, *, root: Path | None = None) -> tuple[Document | None, list[Problem]]:
+    """Load one YAML file strictly. Returns the document, or ``None`` and its problems.
+
+    With ``root`` (a real path), a file whose real path is outside the project is refused.
+    """
+    text, problem = read_text(path, rel, root=root)
     if problem is not None:
         return None, [problem]
     assert text is not None

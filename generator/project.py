@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
@@ -12,6 +14,7 @@ from .briefing import Briefing, load_briefing
 from .errors import Problem
 from .load import load_yaml
 from .model import Model, Slug, Text, Url
+from .paths import Refused, check_tree, confine, list_folder, real_root
 from .validate import validate
 from .verify import references
 
@@ -53,20 +56,62 @@ class Site:
                      if self.config.show_drafts or b.meta.status.value == "published")
 
 
+# Files content/ may hold beside the briefing folders: notes for editors and the files that
+# operating systems and git leave behind. Anything else is reported, never skipped silently.
+TOLERATED = frozenset({"README", "README.md", "README.txt", ".gitignore", ".gitkeep", ".DS_Store",
+                       "Thumbs.db", "desktop.ini"})
+CHECKED_TREES = ("templates", "site_config")  # read or copied by every build
+
+
 def briefing_folders(root: Path) -> list[Path]:
-    """Every briefing folder under ``content/``, sorted by name."""
+    """Every briefing folder under ``content/``, sorted by name (see ``content_folders``)."""
+    return content_folders(root)[0]
+
+
+def content_folders(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The briefing folders under ``content/``, and a problem for every other entry there.
+
+    A hidden folder, a stray file, a broken link, a link leading outside the project or a
+    folder that cannot be listed is reported; the files in ``TOLERATED`` are ignored.
+    """
+    real = real_root(root)
     content = root / "content"
-    return sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")) \
-        if content.is_dir() else []
+    try:
+        if not os.path.lexists(content):
+            return [], []
+        names = list_folder(confine(content, real))
+    except Refused as exc:
+        return [], [exc.problem("content")]
+    folders, problems = [], []
+    for name in names:
+        path, rel = content / name, f"content/{name}"
+        try:
+            if name in TOLERATED and stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+            is_dir = os.path.isdir(confine(path, real))
+        except Refused as exc:
+            problems.append(exc.problem(rel))
+            continue
+        if name.startswith("."):
+            problems.append(Problem(rel, 0, 0, f"hidden {'folder' if is_dir else 'file'} '{name}' "
+                                    "in content/ is not read", "a briefing folder's name is a "
+                                    "lowercase id; move other files out of content/"))
+        elif is_dir:
+            folders.append(path)
+        else:
+            problems.append(Problem(rel, 0, 0, f"'{name}' is not a briefing folder",
+                                    "content/ holds one folder per briefing (and README.md); "
+                                    "move other files out of it"))
+    return folders, problems
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], object]:
     """Load and validate ``site_config/site.yaml``; returns the config, problems and document."""
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None, [Problem(CONFIG_FILE, 0, 0, "missing site settings file",
                               "create it with at least title: and description:")], None
-    doc, problems = load_yaml(path, CONFIG_FILE)
+    doc, problems = load_yaml(path, CONFIG_FILE, root=real_root(root))
     if doc is None:
         return None, problems, None
     config, problems = validate(doc, SiteConfig)
@@ -79,8 +124,11 @@ Loader = Callable[[Path, Path], "tuple[Briefing | None, list[Problem]]"]
 def load_site(root: Path, loader: Loader = load_briefing) -> tuple[Site | None, list[Problem]]:
     """Check the whole project; return the site, or ``None`` and every problem found."""
     config, problems, doc = load_config(root)
-    folders = briefing_folders(root)
-    if not folders:
+    folders, found = content_folders(root)
+    problems += found
+    for name in CHECKED_TREES:
+        problems += check_tree(root / name, real_root(root), name)
+    if not folders and not found:
         problems.append(Problem("content", 0, 0, "no briefings found",
                                 "create one with: briefsite new SLUG"))
     briefings = []
@@ -94,7 +142,7 @@ def load_site(root: Path, loader: Loader = load_briefing) -> tuple[Site | None, 
         problems += references(doc, ((("briefing_order", i), s)  # type: ignore[attr-defined]
                                      for i, s in enumerate(config.briefing_order)), "briefing", known)
     if problems or config is None:
-        return None, sorted(problems)
+        return None, sorted(set(problems))  # a file can fail its tree's check and its load alike
     return Site(config, tuple(_ordered(briefings, config.briefing_order))), []
 
 

@@ -7,16 +7,19 @@ attr_list), raw HTML only for the SVG charts and stored texts, built and escaped
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.loaders import split_template_path
 
 from . import chart, export
 from .briefing import Briefing, Fact
 from .escape import FILTERS, html_text, md, url
 from .model import Citation, Figure
+from .paths import Refused, confine, real_root
 from .project import Site
 
 PAGES = (  # (file, template, navigation title)
@@ -36,11 +39,30 @@ def default_templates() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
 
 
+class ProjectLoader(FileSystemLoader):
+    """The project's ``templates/``: a template whose real path is outside the project (a link
+    to /etc, a loop) is refused, never read nor skipped for the default of the same name."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = real_root(root)
+        folder = root / "templates"
+        super().__init__([str(folder)] if os.path.lexists(folder) else [])
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:
+            path = Path(folder, *split_template_path(template))
+            try:
+                confine(Path(folder), self.root)
+                if os.path.lexists(path):
+                    confine(path, self.root)
+            except Refused as exc:
+                raise TemplateError(f"{exc.filename}: {exc.strerror}") from None
+        return super().get_source(environment, template)
+
+
 def environment(root: Path) -> Environment:
     """Jinja environment: the project's templates/ shadow the defaults of the same name."""
-    dirs = [root / "templates"] if (root / "templates").is_dir() else []
-    loader = ChoiceLoader([FileSystemLoader([str(d) for d in dirs]),
-                           FileSystemLoader(str(default_templates()))])
+    loader = ChoiceLoader([ProjectLoader(root), FileSystemLoader(str(default_templates()))])
     env = Environment(loader=loader, undefined=StrictUndefined, autoescape=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
