@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 # The month each season starts in (northern hemisphere), for sorting only.
-_SEASONS = {"winter": 1, "spring": 3, "summer": 6, "fall": 9, "autumn": 9}
-PATTERN = (r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|(spring|summer|fall|autumn|winter) [0-9]{4})$")
-_SEASON_RE = re.compile(r"^(spring|summer|fall|autumn|winter) ([0-9]{4})$")
+SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 1}
+_SEASON_NAMES = "|".join(SEASONS)
+PATTERN = rf"^([0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}})?)?|({_SEASON_NAMES}) [0-9]{{4}})$"
+_SEASON_RE = re.compile(rf"^({_SEASON_NAMES}) ([0-9]{{4}})$")
 _ISO_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
@@ -79,14 +80,14 @@ class FuzzyDate:
             dt.date(year, month, day)
         except ValueError:
             raise ValueError(f"'{value}' is not a day of the calendar "
-                             f"({_MONTHS[month - 1]} {year} has no day {day})") from None
+                             f"({MONTHS[month - 1]} {year} has no day {day})") from None
         return cls(text, Precision.DAY, year, month, day)
 
     @property
     def sort_key(self) -> tuple[int, int, int, int]:
         """Chronological key; a vaguer date sorts after the precise dates it may cover."""
         if self.precision is Precision.SEASON:
-            return (self.year, _SEASONS[self.season or "winter"], 32, 1)
+            return (self.year, SEASONS[self.season or "winter"], 32, 1)
         rank = {Precision.DAY: 0, Precision.MONTH: 2, Precision.YEAR: 3}[self.precision]
         return (self.year, self.month or 13, self.day or 32, rank)
 
@@ -96,18 +97,18 @@ class FuzzyDate:
         if self.precision is Precision.DAY:
             assert self.month and self.day
             weekday = dt.date(self.year, self.month, self.day).strftime("%A")
-            return f"{weekday} {self.day} {_MONTHS[self.month - 1]} {self.year}"
+            return f"{weekday} {self.day} {MONTHS[self.month - 1]} {self.year}"
         if self.precision is Precision.MONTH:
             assert self.month
-            return f"{_MONTHS[self.month - 1]} {self.year}"
+            return f"{MONTHS[self.month - 1]} {self.year}"
         if self.precision is Precision.SEASON:
             return f"{(self.season or '').capitalize()} {self.year}"
         return str(self.year)
 
     @property
     def iso(self) -> str:
-        """The date as written (ISO 8601 for day, month and year precision)."""
-        return self.text
+        """ISO 8601 at the date's precision (2025-04-28, 2025-04, 2025); a season gives its year."""
+        return str(self.year) if self.precision is Precision.SEASON else self.text
 
     def __str__(self) -> str:
         return self.text

@@ -97,11 +97,6 @@ def index_data(site: Site) -> dict[str, Any]:
     }
 
 
-def _iso(value: dates.FuzzyDate) -> str:
-    """ISO 8601 at the date's precision; a season is given as its year."""
-    return str(value.year) if value.precision is dates.Precision.SEASON else value.text
-
-
 def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
     """schema.org ``Report`` describing the briefing, its event and the articles it cites."""
     first = min((c.date for c in b.meta.changelog), key=lambda d: d.sort_key,
@@ -114,7 +109,7 @@ def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
         "inLanguage": config.language,
         "datePublished": first.text,
         "dateModified": b.meta.last_updated.text,
-        "about": {"@type": "Event", "name": b.meta.title, "startDate": _iso(b.meta.event_date)},
+        "about": {"@type": "Event", "name": b.meta.title, "startDate": b.meta.event_date.iso},
         "mentions": [{"@type": _LD_TYPES[a.kind.value], "name": a.name} for a in b.actors],
         "citation": [_citation(s) for s in b.sources],
         "isPartOf": {"@type": "WebSite", "name": config.title},
@@ -135,7 +130,7 @@ def _citation(s: Any) -> dict[str, Any]:
     if s.outlet:
         out["publisher"] = {"@type": "Organization", "name": s.outlet}
     if s.published:
-        out["datePublished"] = _iso(s.published)
+        out["datePublished"] = s.published.iso
     return out
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .dates import MONTHS, SEASONS
 from .load import load_yaml
 from .model import SourcesFile
 from .validate import validate
@@ -57,12 +58,9 @@ _STOP = {"was", "were", "is", "are", "had", "has", "have", "been", "be", "to", "
          "at", "for", "from", "by", "with", "and", "or", "but", "that", "which", "who", "of",
          "since", "after", "before", "while", "as", "would", "will", "could", "also", "the", "a"}
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_SEASON_START = {"winter": 1, "spring": 3, "summer": 6, "fall": 9, "autumn": 9}  # as dates.py sorts
 _COUNT_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several)"
 _DATES = [re.compile(p, re.IGNORECASE) for p in (
     r"\b(?P<iso>\d{4}-\d{2}-\d{2})\b",
@@ -250,8 +248,8 @@ def _numbers(no: int, line: str, taken: list[tuple[int, int]],
 def resolve(m: re.Match[str], ref: dt.date | None) -> str | None:
     """The date a match names, in briefsite form; relative dates need the article's date."""
     g = {k: v for k, v in m.groupdict().items() if v}
-    month = next((i + 1 for i, name in enumerate(_MONTHS) if g.get("month", "-").lower().startswith(
-        name[:3])), None)
+    month = next((i + 1 for i, name in enumerate(MONTHS) if g.get("month", "-").lower().startswith(
+        name[:3].lower())), None)
     if "iso" in g:
         return g["iso"]
     if "year" in g:
@@ -270,7 +268,7 @@ def resolve(m: re.Match[str], ref: dt.date | None) -> str | None:
     if month:
         return f"{ref.year if month <= ref.month else ref.year - 1}-{month:02d}"
     if "season" in g and rel == -1:
-        start = _SEASON_START[g["season"].lower()]
+        start = SEASONS[g["season"].lower()]
         return f"{g['season'].lower()} {ref.year if start + 3 <= ref.month else ref.year - 1}"
     if g.get("unit", "").lower() == "year" and rel is not None:
         return str(ref.year + rel)
