@@ -146,5 +146,6 @@ def _escaped(char: str) -> str:
 
 
 def for_terminal_lines(text: str) -> str:
-    """``for_terminal`` of each line, keeping the line breaks (for multi-line listings)."""
-    return "\n".join(for_terminal(line) for line in text.split("\n"))
+    """``for_terminal`` of each line, keeping line breaks and tabs (for multi-line listings)."""
+    return "\n".join("\t".join(for_terminal(part) for part in line.split("\t"))
+                     for line in text.split("\n"))
