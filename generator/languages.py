@@ -34,7 +34,7 @@ def check_language(value: str) -> str:
     close = closest(value)
     hint = (f"did you mean {' or '.join(repr(c) for c in close)}? " if close else "") + \
         f"supported: {', '.join(LANGUAGES)}"
-    raise Refusal(f"language {value!r} is not one the theme (Material for MkDocs) has "
+    raise Refusal(f"{value!r} is not a language the theme (Material for MkDocs) has "
                   "translations for", hint)
 
 

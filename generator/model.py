@@ -105,7 +105,7 @@ def _site_url(value: str) -> str:
     for char, what in (("?", "a ?query"), ("#", "a #fragment")):
         if char in value:
             base = value.split("?")[0].split("#")[0]
-            raise Refusal(f"site_url {value!r} has {what}, which would end up in the middle of "
+            raise Refusal(f"{value!r} has {what}, which would end up in the middle of "
                           "every exported link", f"write only the address the site is published "
                                                  f"at, e.g. {base}")
     return value
