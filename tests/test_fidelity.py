@@ -360,3 +360,8 @@ def test_supported_languages_pass_check(value: str, tmp_path: Path) -> None:
     build_tree(tmp_path, {**MINIMAL, "site_config/site.yaml": MINIMAL["site_config/site.yaml"]
                           + f"language: {value}\n"})
     assert cli.main(["-C", str(tmp_path), "check"]) == 0
+
+
+def test_the_language_list_is_documented() -> None:
+    text = " ".join((ROOT / "docs/content-format.md").read_text(encoding="utf-8").split())
+    assert ", ".join(languages.LANGUAGES) in text
