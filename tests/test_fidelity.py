@@ -365,3 +365,14 @@ def test_supported_languages_pass_check(value: str, tmp_path: Path) -> None:
 def test_the_language_list_is_documented() -> None:
     text = " ".join((ROOT / "docs/content-format.md").read_text(encoding="utf-8").split())
     assert ", ".join(languages.LANGUAGES) in text
+
+
+def test_an_internal_error_quoting_content_is_shown_escaped(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(args: object) -> int:
+        raise OSError(f"cannot open 'x{RED}\u202e'")
+
+    monkeypatch.setitem(cli._COMMANDS, "check", broken)
+    assert cli.main(["check"]) == 3
+    err = capsys.readouterr().err
+    assert RAW_TEXT.search(err) is None and "x\\x1b[31m\\u202e" in err
