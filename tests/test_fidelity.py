@@ -376,3 +376,14 @@ def test_an_internal_error_quoting_content_is_shown_escaped(monkeypatch: pytest.
     assert cli.main(["check"]) == 3
     err = capsys.readouterr().err
     assert RAW_TEXT.search(err) is None and "x\\x1b[31m\\u202e" in err
+
+
+def test_hidden_characters_in_a_stored_text_do_not_reach_the_sources_page(tmp_path: Path) -> None:
+    """Stored texts are articles as fetched (not refused like YAML values): the page drops them."""
+    files, texts = every_field("Plain words")
+    hidden = "".join(NONCHARACTERS) + "\u061c\u202e\u200b\x1b"
+    texts["content/demo/sources/art.txt"] = f"Intro.\nPlain words\nMore{hidden} text\n"
+    write_project(tmp_path, files, texts)
+    _, pages = markdown_pages(tmp_path)
+    assert "<p>More text</p>" in pages["demo/sources.md"]
+    assert not set(hidden) & set(pages["demo/sources.md"])
