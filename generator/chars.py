@@ -108,12 +108,9 @@ def strip_hidden(value: str) -> str:
 
 
 def describe(char: str) -> str:
-    """``U+202E RIGHT-TO-LEFT OVERRIDE`` (a name for nameless code points too)."""
-    name = unicodedata.name(char, "")
-    if not name:
-        name = ("noncharacter" if NONCHARACTER.match(char) else "surrogate"
-                if SURROGATE.match(char) else "control character")
-    return f"U+{ord(char):04X} {name}"
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``; ``U+FFFE`` for a code point without a name."""
+    name = unicodedata.name(char, "control character" if CONTROL.match(char) else "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
 
 
 def why(char: str) -> str:
@@ -124,6 +121,8 @@ def why(char: str) -> str:
         return "an invisible tag character that can carry hidden text"
     if NONCHARACTER.match(char):
         return "a noncharacter, which is not meant to appear in text"
+    if SURROGATE.match(char):
+        return "half of a UTF-16 surrogate pair, which cannot be written as UTF-8"
     return "an invisible character that cannot be shown"
 
 

@@ -28,7 +28,8 @@ from generator import chars, cli, escape, languages, model
 from generator.errors import BuildError, Problem
 from generator.escape import code, url
 from generator.urls import check_url
-from test_hostile import every_field, markdown_pages, write_project
+from generator.build import build_site
+from test_hostile import every_field, markdown_pages, mkdocs_logger, write_project  # noqa: F401
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]  # as in mkdocs.yml
 # Bytes a terminal acts on or reorders by: C0 controls but tab/newline, DEL, C1 controls
@@ -167,7 +168,7 @@ class Codes(HTMLParser):
         self._in = False
         self.feed(html)
 
-    def handle_starttag(self, tag: str, attrs: object) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "code":
             self._in, self.codes = True, [*self.codes, ""]
 
@@ -179,12 +180,8 @@ class Codes(HTMLParser):
             self.codes[-1] += data
 
 
-def test_shipped_sources_page_shows_stored_file_paths_literally(tmp_path: Path) -> None:
-    import shutil
-
-    for name in ("content", "site_config", "templates"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    site, pages = markdown_pages(tmp_path)
+def test_shipped_sources_page_shows_stored_file_paths_literally(project: Path) -> None:
+    site, pages = markdown_pages(project)
     for b in site.published:
         codes = Codes(pages[f"{b.slug}/sources.md"]).codes
         assert [s.file for s in b.sources] == [c for c in codes if c.startswith("sources/")]
@@ -203,13 +200,28 @@ def test_a_stored_file_path_is_shown_literally_on_the_sources_page(file: str, tm
     assert file in Codes(pages["demo/sources.md"]).codes
 
 
+@pytest.mark.site
+def test_built_site_shows_the_path_and_links_the_ipv6_host(tmp_path: Path, mkdocs_logger: None) -> None:
+    """One real build (theme, language ko): what the reader gets on the Sources page."""
+    files, texts = every_field("Plain words")
+    files["site_config/site.yaml"]["language"] = "ko"
+    source = files["content/demo/sources.yaml"]["sources"][0]
+    source["file"], source["url"] = "sources/000_a`b`|c&d.txt", "http://[2001:db8::1]:8080/a_b?c=1&d=2"
+    write_project(tmp_path, files, {f"content/demo/{source['file']}": texts["content/demo/sources/art.txt"]},
+                  mkdocs=True)
+    page = (build_site(tmp_path) / "demo/sources/index.html").read_text(encoding="utf-8")
+    assert source["file"] in Codes(page).codes
+    assert 'href="http://[2001:db8::1]:8080/a_b?c=1&amp;d=2"' in page
+    assert '<html lang="ko"' in page
+
+
 def _shown_in_code(markdown_text: str) -> list[str]:
     return Codes(markdown.markdown(markdown_text, extensions=EXTENSIONS)).codes
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), min_size=1)
-       .filter(lambda s: s.strip()))
+       .filter(lambda s: chars.hidden(s) is None and s.strip()))
 def test_code_filter_shows_any_text_exactly(value: str) -> None:
     expected = " ".join(value.split())
     assert _shown_in_code(f"See {code(value)} here.") == [expected]
@@ -289,7 +301,7 @@ def test_noncharacters_are_refused_in_every_field_at_file_line_col(
     err = check(tmp_path, capsys)
     problems = [line for line in err.splitlines()[:-1] if not line.startswith("    hint:")]
     assert {re.match(r"([^:]+:\d+):\d+: ", p)[1] for p in problems} == expected  # type: ignore[index]
-    assert all(f"U+{ord(char):04X} noncharacter (character 2)" in p for p in problems), problems
+    assert all(f"contains U+{ord(char):04X} (character 2), a noncharacter" in p for p in problems), problems
 
 
 def test_noncharacters_and_the_arabic_letter_mark_are_stripped_from_pages() -> None:
