@@ -228,6 +228,12 @@ def test_code_filter_shows_any_text_exactly(value: str) -> None:
     assert _shown_in_code(f"| a | b |\n|---|---|\n| {code(value)} | x |\n") == [expected]
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.text("`\\|*_<>&;#[](){}:!.- ax", min_size=1).filter(lambda s: s.strip()))
+def test_code_filter_shows_markdown_specials_exactly(value: str) -> None:
+    test_code_filter_shows_any_text_exactly.hypothesis.inner_test(value)  # type: ignore[attr-defined]
+
+
 def test_code_filter_drops_hidden_characters_like_the_other_filters() -> None:
     assert code("a\u202eb\ufdd0c\x1bd\u061ce") == "`abc de`"
     assert _shown_in_code("x " + code("a\u202eb\ufdd0c") + " y") == ["abc"]
