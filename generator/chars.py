@@ -82,6 +82,8 @@ def _format_character(value: str, *, strict: bool) -> int | None:
 
 
 def _format_characters(value: str, *, strict: bool) -> Iterator[int]:
+    """Indexes of the refused format (Cf) characters: all of them when ``strict``, else all
+    but zero-width (non-)joiners and the tag characters of a subdivision flag."""
     allowed: set[int] | None = None
     for found in FORMAT_CANDIDATES.finditer(value):
         i, ch = found.start(), found.group()
