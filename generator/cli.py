@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
+from .chars import for_terminal
 from .errors import BriefsiteError, ContentError, Problem
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -241,7 +242,7 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a bug in briefsite, not the user's mistake
         if args.debug:
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n"
+        print(f"internal error: {type(exc).__name__}: {for_terminal(str(exc))}\n"
               "    hint: run again with --debug for a traceback, and report it", file=sys.stderr)
         return 3
     except KeyboardInterrupt:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .chars import for_terminal, for_terminal_lines
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -24,11 +26,17 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        """Render as ``path:line:col: message`` plus an indented hint line."""
-        where = self.path if self.line == 0 else f"{self.path}:{self.line}:{self.col}"
-        text = f"{where}: {self.message}"
+        """Render as ``path:line:col: message`` plus an indented hint line.
+
+        Paths, messages and hints quote content (file and folder names, stored texts, YAML
+        values): controls, bidi and invisible characters in them are shown escaped (``\\x1b``,
+        ``\\u202e``), so printing a problem cannot drive the terminal or forge a line.
+        """
+        path = for_terminal(self.path)
+        where = path if self.line == 0 else f"{path}:{self.line}:{self.col}"
+        text = f"{where}: {for_terminal(self.message)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {for_terminal(self.hint)}"
         return text
 
 
@@ -45,7 +53,15 @@ class Refusal(ValueError):
 
 
 class BriefsiteError(Exception):
-    """Root of every error briefsite reports to a user (never shown as a traceback)."""
+    """Root of every error briefsite reports to a user (never shown as a traceback).
+
+    ``str()`` is what the user is shown: controls, bidi and invisible characters from names or
+    content in the message are escaped; a line after the first is indented, so no message can
+    pass for a ``path:line:col`` line of its own.
+    """
+
+    def __str__(self) -> str:
+        return for_terminal_lines(super().__str__()).replace("\n", "\n    ")
 
 
 class ContentError(BriefsiteError):

@@ -5,6 +5,7 @@ Markdown is not HTML, so Jinja's autoescape is off and these do the whole job:
 
 * ``md``: inline text (paragraphs, list items, headings, link text);
 * ``cell``: a table cell (also neutralises ``|`` and newlines);
+* ``code``: a whole inline code span, fences included (file paths, ids);
 * ``url``: a link target, allow-listed to http(s) and relative paths;
 * ``attr`` / ``html``: text inside raw HTML (SVG charts, attributes).
 """
@@ -15,13 +16,12 @@ import html
 import re
 from urllib.parse import quote, urlsplit
 
+from . import chars
+
 # Characters Python-Markdown honours a backslash escape for (markdown.Markdown.ESCAPED_CHARS
 # plus '|' from the tables extension). Each is backslash-escaped, so it shows literally.
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
-# Bidi overrides and isolates could reorder what readers see; zero-width characters hide text.
-# Zero-width (non-)joiners (U+200C, U+200D) stay: emoji sequences and several scripts need them.
-_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # An '&' that Python-Markdown would keep as a character reference in an href ("&#x6A;" → "j"):
 # written as "&amp;", so the browser follows exactly the URL that was checked.
 _ENTITY_AMP = re.compile(r"&(?=#|[0-9A-Za-z]+;)")
@@ -40,7 +40,7 @@ _MD_CHARS = re.compile("[" + re.escape("".join(sorted(_MD_ESCAPES))) + "]")
 
 def _plain(value: object) -> str:
     text = "" if value is None else str(value)
-    text = _INVISIBLE.sub("", text)
+    text = chars.strip_hidden(text)
     text = _CONTROL.sub(" ", text)
     return " ".join(text.split())
 
@@ -55,12 +55,40 @@ def cell(value: object) -> str:
     return md(value)
 
 
+_BACKTICKS = re.compile("`+")
+
+
+def code(value: object) -> str:
+    """An inline code span showing the value exactly, fences included: ``{{ s.file | code }}``.
+
+    Inside a code span Markdown processes no backslash escape and escapes ``& < >`` itself, so
+    the text goes in as it is (invisible characters removed, whitespace collapsed to one line).
+    The fence is one backtick longer than any run of backticks in the value, and a value that
+    starts or ends with a backtick is padded with a space (Python-Markdown strips it again).
+    A ``|`` inside a code span does not split a table cell.
+    """
+    text = _plain(value)
+    if not text:
+        return ""
+    fence = "`" * (1 + max((len(run) for run in _BACKTICKS.findall(text)), default=0))
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def url(value: object) -> str:
-    """A link target: http(s) absolute, or a relative path/anchor. Anything else raises."""
+    """A link target: http(s) absolute, or a relative path/anchor. Anything else raises.
+
+    The host is kept as written (an ``[IPv6]`` literal keeps its brackets, a non-ASCII host its
+    letters, which browsers convert themselves); the rest is percent-encoded where a character
+    could end the Markdown link or does not belong in a URL.
+    """
     text = "" if value is None else str(value).strip()
     if not text:
         raise UnsafeURL("empty URL")
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # "http://[::1" (an unclosed IPv6 bracket)
+        raise UnsafeURL(f"malformed URL '{text[:40]}'") from None
     scheme = parts.scheme.lower()
     if scheme and scheme not in ("http", "https"):
         raise UnsafeURL(f"refusing URL scheme '{scheme}:'")
@@ -68,7 +96,12 @@ def url(value: object) -> str:
         raise UnsafeURL(f"refusing URL '{text[:40]}'")
     if scheme and not parts.netloc:
         raise UnsafeURL(f"URL has no host: '{text[:40]}'")
-    return _ENTITY_AMP.sub("&amp;", quote(text, safe="/:#?&=%@+,;~!$*'-._"))
+    head = ""
+    if scheme:
+        head = text[:text.index("//") + 2 + len(parts.netloc)]
+        text = text[len(head):]
+        head = "".join(ch if ch.isalnum() or ch in ":/.-[]" else quote(ch, safe="") for ch in head)
+    return _ENTITY_AMP.sub("&amp;", head + quote(text, safe="/:#?&=%@+,;~!$*'-._"))
 
 
 def html_text(value: object) -> str:
@@ -81,4 +114,4 @@ def attr(value: object) -> str:
     return html.escape(_plain(value), quote=True)
 
 
-FILTERS = {"md": md, "cell": cell, "url": url, "html": html_text, "attr": attr}
+FILTERS = {"md": md, "cell": cell, "code": code, "url": url, "html": html_text, "attr": attr}

@@ -7,14 +7,14 @@ strings from the strict loader (see ``load.py``) and are typed here.
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import Enum
 from typing import Annotated, Any, Optional
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       PlainSerializer, WithJsonSchema, model_validator)
 
-from . import dates, urls
+from . import chars, dates, languages, urls
+from .errors import Refusal
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -53,59 +53,17 @@ def _url(value: str) -> str:
     return value
 
 
-# Bidi embeddings, overrides, isolates and marks make text display in another order than it
-# is stored ("Trojan Source"); control characters (except tab and line breaks) cannot be shown.
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Other format characters (Unicode category Cf) are invisible too: zero-width spaces, word
-# joiners, BOMs, soft hyphens, tag characters (which can spell hidden ASCII). Text keeps the
-# zero-width (non-)joiners that emoji and several scripts need, and tag characters only as a
-# subdivision flag (black flag, 2 to 7 tag letters or digits, cancel tag: England's flag).
-_JOINERS = "\u200c\u200d"
-_FLAG = re.compile("\U0001F3F4[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,7}\U000E007F")
-
-
 def _refuse_hidden(value: str, *, invisible: bool = False) -> None:
-    """Refuse characters that would be shown reordered or not at all, naming the code point.
+    """Refuse characters that would be shown reordered or not at all, naming the code point
+    (the definition is ``chars.hidden``).
 
     ``invisible``: no format character at all (URLs), not even joiners.
     """
-    found = _BIDI.search(value) or _CONTROL.search(value)
-    at = found.start() if found else _format_character(value, strict=invisible)
-    if at is None:
-        return
-    char = value[at]
-    name = unicodedata.name(char, "control character")
-    why = ("a bidirectional control that makes text display in a different order than it is "
-           "stored" if _BIDI.match(char) else "an invisible tag character that can carry hidden "
-           "text" if 0xE0000 <= ord(char) <= 0xE007F else "an invisible character that cannot be shown")
-    raise ValueError(f"contains U+{ord(char):04X} {name} (character {at + 1}), {why}; remove it")
-
-
-# Every format (Cf) character up to Unicode 15 lies in these ranges (tests/test_model_text.py checks
-# them against the running Python's unicodedata), so one regex search finds the candidates and
-# only those are looked up: checking text stays fast however long and non-ASCII it is.
-_FORMAT_CANDIDATES = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-    "\U000e0020-\U000e007f]")
-
-
-def _format_character(value: str, *, strict: bool) -> int | None:
-    """Index of the first refused format (Cf) character, or None."""
-    allowed: set[int] | None = None
-    for found in _FORMAT_CANDIDATES.finditer(value):
-        i, ch = found.start(), found.group()
-        if unicodedata.category(ch) != "Cf":
-            continue
-        if strict:
-            return i
-        if allowed is None:
-            allowed = {j for m in _FLAG.finditer(value) for j in range(m.start(), m.end())}
-        if ch not in _JOINERS and i not in allowed:
-            return i
-    return None
+    at = chars.hidden(value, strict=invisible)
+    if at is not None:
+        char = value[at]
+        raise ValueError(f"contains {chars.describe(char)} (character {at + 1}), "
+                         f"{chars.why(char)}; remove it")
 
 
 MAX_TEXT = 20_000
@@ -138,6 +96,25 @@ Day = Annotated[FuzzyDate, AfterValidator(_day)]
 Url = Annotated[str, AfterValidator(_url), WithJsonSchema({
     "type": "string", "format": "uri", "maxLength": urls.MAX_URL,
     "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@\\]+([/?#][^\s\\]*)?$"})]
+
+SITE_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@\\]+(/[^\s\\?#]*)?$"
+
+
+def _site_url(value: str) -> str:
+    """The site's address is a base every exported link is built on: no ?query, no #fragment."""
+    for char, what in (("?", "a ?query"), ("#", "a #fragment")):
+        if char in value:
+            base = value.split("?")[0].split("#")[0]
+            raise Refusal(f"{value!r} has {what}, which would end up in the middle of "
+                          "every exported link", f"write only the address the site is published "
+                                                 f"at, e.g. {base}")
+    return value
+
+
+SiteUrl = Annotated[str, AfterValidator(_url), AfterValidator(_site_url), WithJsonSchema({
+    "type": "string", "format": "uri", "maxLength": urls.MAX_URL, "pattern": SITE_URL_PATTERN})]
+Language = Annotated[str, AfterValidator(languages.check_language),
+                     WithJsonSchema({"type": "string", "enum": list(languages.LANGUAGES)})]
 
 
 class Model(BaseModel):

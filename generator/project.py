@@ -13,7 +13,7 @@ from pydantic import Field
 from .briefing import Briefing, load_briefing
 from .errors import Problem
 from .load import load_yaml
-from .model import Model, Slug, Text, Url
+from .model import Language, Model, SiteUrl, Slug, Text
 from .paths import Refused, check_tree, confine, list_folder, real_root
 from .validate import validate
 from .verify import references
@@ -26,15 +26,15 @@ class SiteConfig(Model):
 
     title: Text = Field(description="Site title, shown in the header and the browser tab.")
     description: Text = Field(description="One-line description of the site.")
-    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                          description="Language of the site (BCP 47 tag, e.g. en, ko).")
+    language: Language = Field("en", description="Language of the site (BCP 47 tag, e.g. en, ko), "
+                                                 "one the theme has translations for.")
     briefing_order: list[Slug] = Field(
         default_factory=list,
         description="Briefing slugs in the order the home page and navigation list them; "
                     "briefings not named follow, newest event first.")
     show_drafts: bool = Field(False, description="Publish draft briefings too (true/false).")
     copyright: Optional[Text] = Field(None, description="Footer copyright line.")
-    site_url: Optional[Url] = Field(None, description="Public URL of the site (for the feed and JSON-LD).")
+    site_url: Optional[SiteUrl] = Field(None, description="Public URL of the site (for the feed and JSON-LD).")
 
 
 @dataclass(frozen=True)

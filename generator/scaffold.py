@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import yaml
 
 from .briefing import load_briefing
+from .chars import for_terminal_lines
 from .errors import BriefsiteError
 from .extract import Candidate, slugify
 from .model import SLUG_PATTERN
@@ -200,7 +201,7 @@ def as_yaml(found: list[tuple[Candidate, dict[str, Any]]], header: str) -> str:
         chosen = [(c, data) for c, data in found if c.kind == kind]
         out.append(f"{key}:{'' if chosen else ' []'}\n")
         out += [f"  # {_note(c)}\n" + _indented(data, "  ") for c, data in chosen]
-    return "".join(out)
+    return for_terminal_lines("".join(out))  # an article's ESC or bidi control stays escaped
 
 
 def as_text(found: list[tuple[Candidate, dict[str, Any]]], header: str) -> str:
@@ -212,4 +213,4 @@ def as_text(found: list[tuple[Candidate, dict[str, Any]]], header: str) -> str:
         for c, data in chosen:
             excerpt = "" if kind == "quote" else f"    excerpt: {c.excerpt}\n"
             out.append(f"\n{_note(c)}\n{excerpt}" + _indented(data, "    "))
-    return "".join(out)
+    return for_terminal_lines("".join(out))

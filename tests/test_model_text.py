@@ -7,13 +7,13 @@ import unicodedata
 
 import pytest
 
-from generator import model
+from generator import chars, model
 
 
 def test_every_format_character_is_a_candidate() -> None:
     # If a newer Unicode adds format (Cf) characters outside the ranges, this fails on that Python.
     missing = [f"U+{c:04X}" for c in range(sys.maxunicode + 1)
-               if unicodedata.category(chr(c)) == "Cf" and not model._FORMAT_CANDIDATES.match(chr(c))]
+               if unicodedata.category(chr(c)) == "Cf" and not chars.FORMAT_CANDIDATES.match(chr(c))]
     assert missing == []
 
 
