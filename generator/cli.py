@@ -172,6 +172,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted; stopped serving", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated; stopped serving", file=sys.stderr)
+        return 128 + signal.SIGTERM
     return 0
 
 

@@ -94,7 +94,10 @@ class _Session:
         self.server.error_handler = self.server.error_page
 
     def config(self) -> Any:
-        config = load_config(str(self.config_file), site_dir=self.site_dir)
+        try:
+            config = load_config(str(self.config_file), site_dir=self.site_dir)
+        except MkDocsException as exc:  # a broken mkdocs.yml (MkDocs logged the details)
+            raise BuildError(f"mkdocs.yml: {exc}") from None
         if "briefsite" not in config.plugins:
             raise BuildError(f"mkdocs.yml does not enable the briefsite plugin; add '- briefsite' "
                              f"under 'plugins:' in {self.config_file}")
@@ -133,7 +136,7 @@ class _Session:
             log.error(lines[0])
         else:
             lines = [*logged, str(exc)] if str(exc) not in logged else logged
-            if not isinstance(exc, MkDocsException):
+            if str(exc) not in logged:  # MkDocs logged the rest already
                 log.error(str(exc))
         self.server.failure = "\n".join(lines)
         log.error(f"the build failed; {_KEPT}" if Path(self.site_dir, "index.html").is_file()
