@@ -18,6 +18,7 @@ from typing import Any
 
 from jinja2 import TemplateError, TemplateSyntaxError
 
+from . import outdir
 from .cache import SiteCache
 from .errors import BuildError
 from .escape import UnsafeURL
@@ -48,7 +49,18 @@ def write_tree(pages: dict[str, str | bytes], out: Path) -> None:
 
 def render_to(root: Path, out: Path) -> int:
     """``briefsite render``: check, render and write the Markdown tree (plus static assets and
-    the exports: JSON files and feed.xml)."""
+    the exports: JSON files and feed.xml) to ``out`` (relative: to ``root``), if allowed there."""
+    root = root.resolve()
+    target = outdir.resolve(root, out)
+    with outdir.lock(root):
+        outdir.check(root, target, "--out")
+        outdir.remove_leftovers(target)
+        count = _render_to(root, target)
+        _remember(root, target)
+    return count
+
+
+def _render_to(root: Path, out: Path) -> int:
     try:
         site, pages = SiteCache(root).render()
         assets = root / "site_config" / "docs"
@@ -61,51 +73,77 @@ def render_to(root: Path, out: Path) -> int:
     return len(pages)
 
 
-def _mkdocs_config(root: Path, site_dir: Path, strict: bool):  # type: ignore[no-untyped-def]
+def _mkdocs_config(root: Path, site_dir: Path | None, strict: bool, kept: str):  # type: ignore[no-untyped-def]
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
 
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise BuildError(f"{config_file} not found")
-    return load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+    overrides = {} if site_dir is None else {"site_dir": str(site_dir)}
+    try:
+        config = load_config(str(config_file), strict=strict, **overrides)
+    except MkDocsException as exc:  # a broken mkdocs.yml is the project's, not briefsite's
+        raise BuildError(f"mkdocs.yml: {exc}; {kept}") from None
+    if "briefsite" not in config.plugins:
+        raise BuildError(f"mkdocs.yml does not enable the briefsite plugin, so no briefing would "
+                         f"be built; add '- briefsite' under 'plugins:' in {config_file}; {kept}")
+    return config
 
 
 def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True,
                cache: SiteCache | None = None) -> Path:
-    """``briefsite build``: check → render → mkdocs build into a temp folder → swap."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+    """``briefsite build``: check → render → mkdocs build into a temp folder → swap.
 
+    ``site_dir`` (relative: to ``root``) overrides ``site_dir`` of mkdocs.yml; either must be a
+    folder briefsite may replace (see ``outdir``). Builds of one project run one at a time.
+    """
     root = root.resolve()
     cache = cache or SiteCache(root)
     kept = "the previous site was left as it was"
+    probe = _mkdocs_config(root, None, strict, kept)  # site_dir as mkdocs.yml says
+    target = outdir.resolve(root, site_dir) if site_dir else Path(probe.site_dir).resolve()
+    with outdir.lock(root):
+        outdir.check(root, target, "--site-dir" if site_dir else "site_dir in mkdocs.yml")
+        outdir.remove_leftovers(target)
+        try:
+            cache.render()  # every content problem is raised here, before anything is written
+        except (OSError, TemplateError, UnsafeURL) as exc:
+            raise _user_error(exc, root, kept) from None
+        _build_into(root, target, strict, cache, kept)
+        _remember(root, target)
+    return target
+
+
+def _build_into(root: Path, target: Path, strict: bool, cache: SiteCache, kept: str) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    tmp = None
     try:
-        cache.render()  # every content problem is raised here, before anything is written
-    except (OSError, TemplateError, UnsafeURL) as exc:
-        raise _user_error(exc, root, kept) from None
-    try:
-        probe = _mkdocs_config(root, root / "site", strict)
-    except MkDocsException as exc:  # a broken mkdocs.yml is the project's, not briefsite's
-        raise BuildError(f"mkdocs.yml: {exc}; {kept}") from None
-    target = (site_dir or Path(probe.site_dir)).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _new_folder(target.parent, f".{target.name}.new-")
-    try:
-        config = _mkdocs_config(root, tmp, strict)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _new_folder(target.parent, f".{target.name}.new-")
+        config = _mkdocs_config(root, tmp, strict, kept)
         config.plugins["briefsite"].cache = cache
+        config.plugins["briefsite"].driven = True  # build_site records the output itself
         _quiet_mkdocs()
         build(config)
         _swap(tmp, target)
-    except MkDocsException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError(f"mkdocs build failed: {exc}; {kept}") from None
-    except (OSError, TemplateError, UnsafeURL) as exc:  # a full disk, a broken theme override
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise _user_error(exc, root, kept) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, MkDocsException):  # also Abort (a SystemExit): a strict failure
+            raise BuildError(f"mkdocs build failed: {exc}; {kept}") from None
+        if isinstance(exc, (OSError, TemplateError, UnsafeURL)):  # a full disk, a broken theme
+            raise _user_error(exc, root, kept) from None
         raise
-    return target
+
+
+def _remember(root: Path, target: Path) -> None:
+    try:
+        outdir.remember(root, target)
+    except OSError as exc:  # the output is written; only the next build's check loses it
+        log.warning(f"could not record {target} in {root / outdir.CACHE}: {exc.strerror or exc}")
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
@@ -196,15 +234,11 @@ def _quiet_mkdocs() -> None:
 
 
 def serve(root: Path, dev_addr: str) -> None:
-    """``briefsite serve``: MkDocs' dev server with live reload, watching the content too."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """``briefsite serve`` on ``HOST:PORT`` (see ``devserver``; kept for bench/run.py)."""
+    from .devserver import serve as dev_serve
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    config_file = root.resolve() / "mkdocs.yml"
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
-    # livereload=True explicitly: with click 8.2.2-8.3.x MkDocs' own CLI default turns it off.
-    # Dirty builds: the plugin rebuilds only the changed briefing's pages (see plugin.py).
-    mkdocs_serve(str(config_file), livereload=True, build_type="dirty", dev_addr=dev_addr)
+    host, _, port = dev_addr.rpartition(":")
+    dev_serve(root, host.strip("[]"), int(port))
 
 
 def allow_dirty_builds() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import signal
 import sys
 import threading
@@ -42,20 +43,21 @@ def parser() -> argparse.ArgumentParser:
                                "against the stored sources. Prints every problem; exit 1 if any.")
     render = sub.add_parser("render", help="write the Markdown tree (engine-neutral)",
                             description="Check, then write the rendered Markdown pages to DIR.")
-    render.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="output folder (replaced as a whole on success)")
+    render.add_argument("--out", type=_out_dir, required=True, metavar="DIR",
+                        help="output folder, replaced as a whole on success. " + _OUT_RULES)
     build = sub.add_parser("build", help="check, render and build site/ atomically",
                            description="Check, render and run mkdocs build into a temporary "
                                        "folder; replace the site folder only on success.")
-    build.add_argument("--site-dir", type=Path, default=None, metavar="DIR",
-                       help="where the built site goes (default: site_dir from mkdocs.yml, site/)")
+    build.add_argument("--site-dir", type=_out_dir, default=None, metavar="DIR",
+                       help="where the built site goes (default: site_dir from mkdocs.yml, "
+                            "site/). " + _OUT_RULES)
     build.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True,
                        help="fail on MkDocs warnings (default: on)")
     serve = sub.add_parser("serve", help="preview with live reload",
                            description="Serve the site locally and rebuild when content/, "
                                        "templates/ or site_config/ change.")
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
-                       help="address to serve on (default: 127.0.0.1:8000)")
+    serve.add_argument("--dev-addr", type=_dev_addr, default="127.0.0.1:8000", metavar="HOST:PORT",
+                       help="address to serve on, port 1-65535 (default: 127.0.0.1:8000)")
     _toolkit_parsers(sub)
     return p
 
@@ -91,6 +93,27 @@ def _toolkit_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[t
                               "its published date in sources.yaml, if a day)")
 
 
+_OUT_RULES = ("A relative DIR is taken from the -C folder. Accepted: a new or empty folder, or "
+              "one briefsite or MkDocs wrote before; refused: the project folder or any folder "
+              "above it, anything inside content/, templates/, site_config/ or .git, an empty "
+              "path, a file, and a folder holding other files.")
+
+
+def _out_dir(value: str) -> Path:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path names no folder; give the output folder")
+    return Path(value)
+
+
+def _dev_addr(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")  # [::1]:8000
+    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:8000)")
+    return host, int(port)
+
+
 def _day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -120,9 +143,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     """Write the Markdown tree."""
     from .build import render_to
+    from .outdir import resolve
 
     count = render_to(args.project, args.out)
-    print(f"rendered {count} page(s) to {args.out}")
+    print(f"rendered {count} page(s) to {resolve(args.project, args.out)}")
     return 0
 
 
@@ -139,9 +163,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 @_command
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview the site."""
-    from .build import serve
+    from .devserver import serve
 
-    serve(args.project, args.dev_addr)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on …", rebuilds, warnings
+    host, port = args.dev_addr
+    try:
+        serve(args.project, host, port)
+    except KeyboardInterrupt:
+        print("interrupted; stopped serving", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("terminated; stopped serving", file=sys.stderr)
+        return 128 + signal.SIGTERM
     return 0
 
 
@@ -238,7 +272,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.debug:
             raise
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return int(getattr(exc, "status", 1))  # 2: a refused argument (outdir.UsageError)
     except Exception as exc:  # a bug in briefsite, not the user's mistake
         if args.debug:
             raise

@@ -29,7 +29,8 @@ from mkdocs.structure.files import File, Files
 
 from .build import allow_dirty_builds
 from .cache import SiteCache
-from .errors import ContentError
+from . import outdir
+from .errors import ContentError, Problem
 from .escape import attr, html_text
 from .project import Site
 from .render import nav
@@ -66,10 +67,13 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         self._removed: set[str] = set()
         self._site: Site | None = None  # the last good site, served while content has errors
         self._parked: dict[str, bytes] = {}  # compressed HTML of pages read but not yet written
+        self.problems: list[Problem] = []  # content problems of the last build (serve shows them)
+        self.driven = False  # set by build_site, which records its output folder itself
+        self._command: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Having this hook makes MkDocs keep this instance (and its cache) across rebuilds."""
-        self.dirty = dirty
+        self.dirty, self._command = dirty, command
         self._previous = None
         if dirty:  # briefsite serve, or mkdocs serve --dirty
             allow_dirty_builds()
@@ -81,9 +85,11 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         if self.cache is None or self.cache.root != self.root:
             self.cache = SiteCache(self.root)
+        self.problems = []
         try:
             site, self.pages = self.cache.render()
         except ContentError as exc:
+            self.problems = exc.problems
             if not self.dirty or self._site is None:
                 for problem in exc.problems:
                     log.error(problem.format())
@@ -148,6 +154,11 @@ class BriefsitePlugin(BasePlugin[BriefsiteConfig]):
 
     def on_post_build(self, config: Any) -> None:
         site_dir = Path(config.site_dir)
+        if self._command in ("build", "gh-deploy") and not self.driven:
+            try:  # plain `mkdocs build`: a later `briefsite build` may replace this folder
+                outdir.remember(self.root, site_dir)
+            except OSError:
+                log.debug(f"could not record {site_dir} in {self.root / outdir.CACHE}")
         if self.dirty:  # a dirty build does not empty site_dir: drop removed briefings' pages
             for slug in self._removed:
                 shutil.rmtree(site_dir / slug, ignore_errors=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 
 import browser
+from generator.overlay import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -42,6 +44,17 @@ def _get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (127.0.0.1 only)
             return str(resp.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _fetch(url: str) -> tuple[int, str] | None:
+    """Status and body of any HTTP answer (errors too); None when nothing answered."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (127.0.0.1 only)
+            return int(resp.status), resp.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, OSError):
         return None
 
@@ -65,7 +78,7 @@ class Served:
                 [str(BRIEFSITE), "-C", str(root), "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
                 stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self.base = f"http://127.0.0.1:{self.port}/"
-        self.wait_for(lambda: _get(self.base) is not None, "the server to start", timeout=120)
+        self.wait_for(lambda: _fetch(self.base) is not None, "the server to start", timeout=120)
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -88,6 +101,8 @@ class Served:
         return seen[0]
 
     def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=10)
@@ -307,3 +322,117 @@ def test_plain_mkdocs_build_still_fails_on_content_errors(tmp_path: Path) -> Non
             live.build()
     finally:
         live.close()
+
+
+# --- failed builds while serving; ordinary mistakes ----------------------------------------------
+
+HOSTILE = '"<script>alert(1)</script>": x\n'
+
+
+def _banner_of(page: str) -> str:
+    assert MARKER in page
+    return page[page.index(f'<div id="{MARKER}"'):page.index("</div>", page.index(MARKER))]
+
+
+def _shows_error(served: Served, rel: str, expected: str) -> str:
+    """Wait for ``rel`` to carry the banner with ``expected``; return the whole page."""
+    seen: list[str] = []
+
+    def shows() -> bool:
+        got = _fetch(served.base + rel)
+        seen[:] = [got[1] if got else ""]
+        return MARKER in seen[0] and expected in _banner_of(seen[0])
+    served.wait_for(shows, f"the error banner on {rel!r} to show {expected!r}")
+    return seen[0]
+
+
+def _no_error(served: Served, rel: str, text: str) -> str:
+    seen: list[str] = []
+
+    def fine() -> bool:
+        got = _fetch(served.base + rel)
+        seen[:] = [got[1] if got and got[0] == 200 else ""]
+        return text in seen[0] and MARKER not in seen[0]
+    served.wait_for(fine, f"{rel!r} to show {text!r} without the error banner")
+    return seen[0]
+
+
+def test_serve_shows_every_kind_of_failed_build_in_the_browser(tmp_path: Path) -> None:
+    """Starting with a content error, then a template error, a broken mkdocs.yml and an
+    unsupported language: every page answers (no hang), carries the escaped error, keeps the last
+    good site, and the banner goes with the next good build. A later build has no banner."""
+    root = corpus.write_project(tmp_path / "project", 2)
+    one = corpus.slug_of(1)
+    quotes = root / "content" / one / "quotes.yaml"
+    good_quotes = quotes.read_text(encoding="utf-8")
+    quotes.write_text(good_quotes + HOSTILE, encoding="utf-8")
+    served = Served(root)
+    try:
+        page = _shows_error(served, "", f"content/{one}/quotes.yaml:")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in _banner_of(page)
+        assert "<script>alert(1)" not in page
+        assert "livereload" in page  # so the page reloads by itself once fixed
+        assert _fetch(served.base + "%00") == (400, "400 Bad Request: the path holds a NUL character\n")
+
+        quotes.write_text(good_quotes, encoding="utf-8")
+        _no_error(served, f"{one}/timeline/", "<h1")
+
+        faults = [  # (file, good text, broken text, expected in the banner)
+            (root / "templates" / "timeline.md.j2", None, "{{ h.nonexistent() }}\n",
+             "templates/timeline.md.j2:1"),
+            (root / "mkdocs.yml", None, "unknown_option: [\n", ""),
+            (root / "site_config" / "site.yaml", None, "language: xx-no-such-language\n", "xx"),
+            (quotes, None, good_quotes + HOSTILE, f"content/{one}/quotes.yaml:"),
+        ]
+        for path, _, broken, expected in faults:
+            good = path.read_text(encoding="utf-8")
+            if path.name == "site.yaml":
+                broken = re.sub(r"(?m)^language: .*\n", broken, good)
+                assert broken != good
+            elif path.name == "mkdocs.yml":
+                broken = good + broken
+            path.write_text(broken, encoding="utf-8")
+            page = _shows_error(served, f"{one}/timeline/", expected)
+            assert "<h1" in page, path  # the last good page, under the banner
+            assert "<script>alert(1)" not in page
+            path.write_text(good, encoding="utf-8")
+            _no_error(served, f"{one}/timeline/", "<h1")
+        assert "Traceback" not in served.log()
+    finally:
+        served.stop()
+    site = tmp_path / "built"
+    subprocess.run([str(BRIEFSITE), "-C", str(root), "build", "--site-dir", str(site)], check=True,
+                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True)
+    built = [p for p in site.rglob("*") if p.is_file() and MARKER.encode() in p.read_bytes()]
+    assert built == []
+
+
+def test_ctrl_c_stops_serve_with_status_130(served: Served) -> None:
+    served.proc.send_signal(signal.SIGINT)
+    assert served.proc.wait(timeout=60) == 130, served.log()
+    assert "Traceback" not in served.log()
+
+
+def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    root = corpus.write_project(tmp_path / "project", 1)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(BRIEFSITE), "-C", str(root), "serve", "--dev-addr",
+                                 f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=120,
+                                env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    assert result.returncode == 1, result.stderr
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr and "--dev-addr" in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("addr", ["localhost", "not-an-addr", "127.0.0.1:99999", "127.0.0.1:0",
+                                  ":8000", "127.0.0.1:", "127.0.0.1:80a", ""])
+def test_bad_dev_addr_is_a_usage_error(addr: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import cli
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--dev-addr", addr])
+    assert exited.value.code == 2
+    assert "HOST:PORT" in capsys.readouterr().err
