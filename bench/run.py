@@ -16,7 +16,7 @@ Stages:
   build   ``generator.build.build_site`` (check + render + mkdocs build + swap), split into
           content (check + render), MkDocs reading pages (Markdown → HTML), MkDocs writing pages
           (theme templates), and the rest
-  serve   a real ``generator.build.serve`` subprocess on 127.0.0.1: one YAML file of a
+  serve   a real ``generator.devserver.serve`` subprocess on 127.0.0.1: one YAML file of a
           ``--serve-size`` site is edited and the page is polled over HTTP until it shows the edit
 
 Results go between the markers in bench/RESULTS.md (the analysis around them is kept).
@@ -63,7 +63,7 @@ def _rss_mb() -> float:
 def _child(stage: str, project: Path, opts: dict) -> dict:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     started = time.perf_counter()
-    from generator.project import load_site
+    from generator.pipeline import load_site
     from generator.render import environment, render_site
 
     if stage == "build":
@@ -104,7 +104,7 @@ def _timed_build(project: Path, opts: dict) -> dict:
     import mkdocs.commands.build as mb
 
     from generator import build as gb
-    from generator.cache import SiteCache
+    from generator import plugin
 
     spent = {"content_s": 0.0, "mkdocs_read_s": 0.0, "mkdocs_write_s": 0.0}
 
@@ -117,13 +117,12 @@ def _timed_build(project: Path, opts: dict) -> dict:
                 spent[key] += time.perf_counter() - t
         return wrapper
 
-    SiteCache.render = timed(SiteCache.render, "content_s")  # type: ignore[method-assign]
+    plugin.run = timed(plugin.run, "content_s")  # the pipeline, as the plugin calls it
     mb._populate_page = timed(mb._populate_page, "mkdocs_read_s")
     mb._build_page = timed(mb._build_page, "mkdocs_write_s")
     site_dir = Path(opts.get("site_dir") or tempfile.mkdtemp(prefix="bench-site-")) / "site"
-    cache = SiteCache(project)
     t0 = time.perf_counter()
-    gb.build_site(project, site_dir=site_dir, cache=cache)
+    gb.build_site(project, site_dir=site_dir)
     total = time.perf_counter() - t0
     pages = list(site_dir.rglob("*.html"))
     out = {"seconds": total, **spent,
@@ -140,7 +139,7 @@ def _serve_child(project: Path, addr: str) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     import mkdocs.commands.serve as ms
 
-    from generator import build as gb
+    from generator import devserver
     from generator.cache import SiteCache
 
     def log(**event) -> None:  # type: ignore[no-untyped-def]
@@ -148,8 +147,8 @@ def _serve_child(project: Path, addr: str) -> None:
 
     original_render = SiteCache.render
 
-    def render(self):  # type: ignore[no-untyped-def]
-        result = original_render(self)
+    def render(self, site, env):  # type: ignore[no-untyped-def]
+        result = original_render(self, site, env)
         log(event="render", rendered=len(self.rendered), slugs=self.rendered[:5])
         return result
 
@@ -162,7 +161,8 @@ def _serve_child(project: Path, addr: str) -> None:
         log(event="built", seconds=time.perf_counter() - t, dirty=bool(kw.get("dirty")))
 
     ms.build = build
-    gb.serve(project, addr)
+    host, _, port = addr.rpartition(":")
+    devserver.serve(project, host, int(port))
 
 
 def child_main(argv: list[str]) -> int:

@@ -1,7 +1,9 @@
-"""Keep checked briefings and their rendered pages between builds (``serve``, benchmarks).
+"""The incremental layer of the pipeline (``serve``, benchmarks): reuse what did not change.
 
-A briefing is reloaded only when a file in its folder changed (name, size or mtime), and its
-pages are re-rendered only when it, the templates or the site settings changed.
+``SiteCache`` reloads a briefing only when a file in its folder changed (name, size or mtime)
+and re-renders its pages only when it, the templates or the site settings changed; it says
+whose pages differ from the previous render. ``Rebuild`` turns that into what a dirty MkDocs
+rebuild must redo.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from jinja2 import Environment
+
 from .briefing import Briefing, load_briefing
-from .errors import ContentError, Problem
+from .errors import Problem
 from .export import briefing_json, each_file
-from .project import Site, SiteConfig, load_site
-from .render import environment, render_briefing, render_site
+from .project import Site, SiteConfig
+from .render import render_briefing, render_site
 
 Stamp = tuple[tuple[str, int, int], ...]
 
@@ -31,7 +35,7 @@ def stamp(folder: Path) -> Stamp:
 
 
 class SiteCache:
-    """Incremental check and render of one project."""
+    """Checked briefings and rendered pages of one project, kept between builds."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -56,17 +60,8 @@ class SiteCache:
         self._briefings[folder.name] = (now, briefing, problems)
         return briefing, problems
 
-    def check(self) -> Site:
-        """The checked site, or ``ContentError`` with every problem."""
-        site, problems = load_site(self.root, loader=self.load)
-        if problems or site is None:
-            raise ContentError(problems)
-        return site
-
-    def render(self) -> tuple[Site, dict[str, str]]:
-        """Check and render; briefings whose inputs did not change reuse their pages."""
-        site = self.check()
-        env = environment(self.root)
+    def render(self, site: Site, env: Environment) -> dict[str, str]:
+        """``render_site``, reusing the pages of briefings whose inputs did not change."""
         shared = (stamp(self.root / "templates"), stamp(self.root / "site_config"))
         pages = render_site(site, env, only=set())
         everything = self._shared != shared or self._home != pages["index.md"]
@@ -89,7 +84,7 @@ class SiteCache:
             del self._pages[slug]
             changed.add(slug)
         self.changed = None if everything else changed
-        return site, pages
+        return pages
 
     def exports(self, site: Site, *, keep: bool = True) -> Iterator[tuple[str, str]]:
         """``export.each_file`` after ``render``, one ``(path, text)`` at a time.
@@ -107,3 +102,42 @@ class SiteCache:
             return cached[1]
 
         return each_file(site, briefing_text)
+
+
+class Rebuild:
+    """Which briefings a dirty rebuild must rebuild, and which were removed.
+
+    Material's search index merges a dirty rebuild by the first rebuilt page's path, so one
+    briefing (all under ``slug/``) can be merged; more, or the home page, cannot: then every
+    page is rebuilt. So is every page after a failed build, or when the navigation or
+    mkdocs.yml (``state``) changed.
+    """
+
+    def __init__(self) -> None:
+        self._previous: object = None  # the state the last good build depended on
+        self._slugs: set[str] = set()  # briefings published by the last good build
+        self.touched: set[str] | None = None  # briefings to rebuild; None: every page
+        self.removed: set[str] = set()  # briefings whose pages must be deleted
+
+    def plan(self, cache: SiteCache, site: Site, state: object, dirty: bool) -> str:
+        """Decide after a good render; returns a line for the log."""
+        changed = cache.changed
+        full = not dirty or changed is None or state != self._previous or len(changed) > 1
+        self.touched = None if full else changed
+        slugs = {b.slug for b in site.published}
+        self.removed, self._slugs, self._previous = self._slugs - slugs, slugs, state
+        scope = "every page" if self.touched is None else (
+            f"the pages of: {', '.join(sorted(self.touched)) or 'none'}")
+        return f"re-rendered briefings: {', '.join(cache.rendered) or 'none'}; rebuilding {scope}"
+
+    def keep_all(self) -> None:
+        """A failed render: rebuild nothing now (the last good pages stay)."""
+        self.touched, self.removed = set(), set()
+
+    def forget(self) -> None:
+        """After a failed or finished build: the next one is full."""
+        self._previous = None
+
+    def unchanged(self, path: str) -> bool:
+        """Whether the page at ``path`` (``slug/page.md``) may be skipped by this rebuild."""
+        return self.touched is not None and path.split("/", 1)[0] not in self.touched

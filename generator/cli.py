@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from . import __version__
 from .chars import for_terminal
@@ -124,7 +124,7 @@ def _day(value: str) -> dt.date:
 @_command
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every check and print every problem."""
-    from .project import load_site
+    from .pipeline import load_site
 
     started = time.perf_counter()
     site, problems = load_site(args.project)
@@ -142,7 +142,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 @_command
 def cmd_render(args: argparse.Namespace) -> int:
     """Write the Markdown tree."""
-    from .build import render_to
+    from .emit import render_to
     from .outdir import resolve
 
     count = render_to(args.project, args.out)
@@ -165,8 +165,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Preview the site."""
     from .devserver import serve
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    logging.getLogger("mkdocs").setLevel(logging.INFO)  # "Serving on …", rebuilds, warnings
     host, port = args.dev_addr
     try:
         serve(args.project, host, port)
@@ -251,8 +249,7 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``briefsite`` console script."""
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    _configure_logging(args)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
@@ -260,6 +257,35 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (a plain StreamHandler keeps the stream
+    it was made with: when one process runs several commands, as tests do, output went astray)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    """The one place that configures logging: MkDocs' warnings (and, serving, its progress
+    lines) on stderr, not its info chatter; no end-of-life banner from Material."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    logger = logging.getLogger("mkdocs")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    serving = args.command == "serve"  # "Serving on …", rebuilds
+    logger.setLevel(logging.DEBUG if args.debug else logging.INFO if serving else logging.WARNING)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -18,13 +18,12 @@ from typing import Any
 
 import mkdocs.commands.serve as mkdocs_serve  # its `build`, looked up per call (bench wraps it)
 from jinja2 import TemplateError
-from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from . import overlay
-from .build import _user_error
-from .errors import BriefsiteError, BuildError
+from .build import mkdocs_config
+from .errors import BriefsiteError, BuildError, as_build_error
 from .escape import UnsafeURL
 from .plugin import WATCHED
 
@@ -94,13 +93,7 @@ class _Session:
         self.server.error_handler = self.server.error_page
 
     def config(self) -> Any:
-        try:
-            config = load_config(str(self.config_file), site_dir=self.site_dir)
-        except MkDocsException as exc:  # a broken mkdocs.yml (MkDocs logged the details)
-            raise BuildError(f"mkdocs.yml: {exc}") from None
-        if "briefsite" not in config.plugins:
-            raise BuildError(f"mkdocs.yml does not enable the briefsite plugin; add '- briefsite' "
-                             f"under 'plugins:' in {self.config_file}")
+        config = mkdocs_config(self.root, Path(self.site_dir), kept=_KEPT)
         if self.plugins is None:  # MkDocs keeps this plugin instance (and its cache) from now on
             config.plugins.on_startup(command="serve", dirty=True)
             self.plugins = config.plugins
@@ -132,7 +125,7 @@ class _Session:
         if problems:  # already printed as path:line:col by the plugin
             lines = [p.format() for p in problems]
         elif isinstance(exc, (TemplateError, OSError, UnsafeURL)):
-            lines = [str(_user_error(exc, self.root, _KEPT))]
+            lines = [str(as_build_error(exc, self.root, _KEPT))]
             log.error(lines[0])
         else:
             lines = [*logged, str(exc)] if str(exc) not in logged else logged

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError
 
 from .chars import for_terminal, for_terminal_lines
+from .escape import UnsafeURL
 
 
 @dataclass(frozen=True, order=True)
@@ -74,3 +80,41 @@ class ContentError(BriefsiteError):
 
 class BuildError(BriefsiteError):
     """Rendering or building the site failed; the previous site was left as it was."""
+
+
+@contextmanager
+def user_error(root: Path, kept: str) -> Iterator[None]:
+    """Report a fault of the project's templates or of the machine (a full disk, a read-only
+    folder) as a ``BuildError`` (exit 1) that ends with ``kept``, not as an internal error."""
+    try:
+        yield
+    except (OSError, TemplateError, UnsafeURL) as exc:
+        raise as_build_error(exc, root, kept) from None
+
+
+def as_build_error(exc: BaseException, root: Path, kept: str) -> BuildError:
+    """The ``BuildError`` that ``user_error`` raises for ``exc``."""
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return BuildError(f"{exc.strerror or exc}{where}; {kept}")
+    return BuildError(f"template error{_template_line(exc, root)}: {str(exc).rstrip('.')}; {kept}")
+
+
+def _template_line(exc: BaseException, root: Path) -> str:
+    """`` at templates/who.md.j2:5`` for the innermost template frame (Jinja rewrites the
+    traceback so that template frames carry the template's file name and line)."""
+    filename, line = None, None
+    if isinstance(exc, TemplateSyntaxError):
+        filename, line = exc.filename, exc.lineno
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".j2", ".html")) and Path(name).is_file():
+                filename, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    if filename is None:
+        return ""
+    path = Path(filename).resolve()
+    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else filename
+    return f" at {shown}:{line}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import shutil
 import sys
@@ -30,6 +31,7 @@ CACHE = ".briefsite-cache"
 PROTECTED = ("content", "templates", "site_config", ".git", CACHE)
 _RECORD = "outputs.json"
 _LOCK = "build.lock"
+log = logging.getLogger("mkdocs.plugins.briefsite")
 
 
 class UsageError(BriefsiteError):
@@ -91,6 +93,14 @@ def _recorded(root: Path) -> set[str]:
     except (OSError, ValueError):
         return set()
     return {p for p in data if isinstance(p, str)} if isinstance(data, list) else set()
+
+
+def remember_or_warn(root: Path, target: Path) -> None:
+    """``remember``; a failure only costs the next build's recognition of ``target``."""
+    try:
+        remember(root, target)
+    except OSError as exc:
+        log.warning(f"could not record {target} in {root / CACHE}: {exc.strerror or exc}")
 
 
 def remember(root: Path, target: Path) -> None:

@@ -6,13 +6,13 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from pydantic import Field
 
-from .briefing import Briefing, load_briefing
+from .briefing import Briefing
 from .errors import Problem
-from .load import load_yaml
+from .load import Document, load_yaml
 from .model import Language, Model, SiteUrl, Slug, Text
 from .paths import Refused, check_tree, confine, list_folder, real_root
 from .validate import validate
@@ -63,11 +63,6 @@ TOLERATED = frozenset({"README", "README.md", "README.txt", ".gitignore", ".gitk
 CHECKED_TREES = ("templates", "site_config")  # read or copied by every build
 
 
-def briefing_folders(root: Path) -> list[Path]:
-    """Every briefing folder under ``content/``, sorted by name (see ``content_folders``)."""
-    return content_folders(root)[0]
-
-
 def content_folders(root: Path) -> tuple[list[Path], list[Problem]]:
     """The briefing folders under ``content/``, and a problem for every other entry there.
 
@@ -77,9 +72,7 @@ def content_folders(root: Path) -> tuple[list[Path], list[Problem]]:
     real = real_root(root)
     content = root / "content"
     try:
-        if not os.path.lexists(content):
-            return [], []
-        names = list_folder(confine(content, real))
+        names = list_folder(confine(content, real)) if os.path.lexists(content) else []
     except Refused as exc:
         return [], [exc.problem("content")]
     folders, problems = [], []
@@ -102,10 +95,13 @@ def content_folders(root: Path) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(rel, 0, 0, f"'{name}' is not a briefing folder",
                                     "content/ holds one folder per briefing (and README.md); "
                                     "move other files out of it"))
+    if not folders and not problems:
+        problems.append(Problem("content", 0, 0, "no briefings found",
+                                "create one with: briefsite new SLUG"))
     return folders, problems
 
 
-def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], object]:
+def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], Document | None]:
     """Load and validate ``site_config/site.yaml``; returns the config, problems and document."""
     path = root / CONFIG_FILE
     if not os.path.lexists(path):
@@ -118,32 +114,20 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], object]:
     return config, problems, doc
 
 
-Loader = Callable[[Path, Path], "tuple[Briefing | None, list[Problem]]"]
+def checked_trees(root: Path) -> list[Problem]:
+    """templates/ and site_config/, which every build reads or copies: nothing links outside."""
+    return [p for name in CHECKED_TREES for p in check_tree(root / name, real_root(root), name)]
 
 
-def load_site(root: Path, loader: Loader = load_briefing) -> tuple[Site | None, list[Problem]]:
-    """Check the whole project; return the site, or ``None`` and every problem found."""
-    config, problems, doc = load_config(root)
-    folders, found = content_folders(root)
-    problems += found
-    for name in CHECKED_TREES:
-        problems += check_tree(root / name, real_root(root), name)
-    if not folders and not found:
-        problems.append(Problem("content", 0, 0, "no briefings found",
-                                "create one with: briefsite new SLUG"))
-    briefings = []
-    for folder in folders:
-        briefing, found = loader(folder, root)
-        problems += found
-        if briefing is not None:
-            briefings.append(briefing)
-    if config is not None and doc is not None:
-        known = [f.name for f in folders]
-        problems += references(doc, ((("briefing_order", i), s)  # type: ignore[attr-defined]
-                                     for i, s in enumerate(config.briefing_order)), "briefing", known)
-    if problems or config is None:
-        return None, sorted(set(problems))  # a file can fail its tree's check and its load alike
-    return Site(config, tuple(_ordered(briefings, config.briefing_order))), []
+def assemble(config: SiteConfig | None, doc: Document | None, folders: list[Path],
+             briefings: list[Briefing]) -> tuple[Site | None, list[Problem]]:
+    """The site from its settings and checked briefings, in the order the settings give."""
+    if config is None or doc is None:
+        return None, []
+    known = [f.name for f in folders]
+    problems = references(doc, ((("briefing_order", i), s) for i, s in enumerate(config.briefing_order)),
+                           "briefing", known)
+    return Site(config, tuple(_ordered(briefings, config.briefing_order))), problems
 
 
 def _ordered(briefings: list[Briefing], order: list[str]) -> list[Briefing]:

@@ -14,10 +14,11 @@ from typing import Any, Callable
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.loaders import split_template_path
+from markupsafe import Markup
 
 from . import chart, export
 from .briefing import Briefing, Fact
-from .escape import FILTERS, html_text, md, url
+from .escape import FILTERS, attr, html_text, md, url
 from .model import Citation, Figure
 from .paths import Refused, confine, real_root
 from .project import Site
@@ -87,6 +88,27 @@ def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[st
     return {f"{briefing.slug}/{name}": env.get_template(template).render(
                 b=briefing, site=site.config, h=helper, pages=PAGES)
             for name, template, _ in PAGES}
+
+
+def mkdocs_settings(site: Site) -> dict[str, Any]:
+    """What the site settings set in mkdocs.yml's terms, escaped where themes print raw.
+
+    Themes print ``site_name``, ``site_description`` and ``copyright`` unescaped (the copyright
+    line is meant to hold HTML). Material also prints ``site_name`` once through ``| e`` (the
+    logo's title): as Markup, the escaped name passes that filter unchanged instead of being
+    escaped twice.
+    """
+    settings: dict[str, Any] = {
+        "site_name": Markup(html_text(site.config.title)),
+        "site_description": attr(site.config.description),
+        "language": site.config.language,
+        "nav": nav(site),
+    }
+    if site.config.copyright:
+        settings["copyright"] = html_text(site.config.copyright)
+    if site.config.site_url:
+        settings["site_url"] = site.config.site_url
+    return settings
 
 
 def nav(site: Site) -> list[Any]:

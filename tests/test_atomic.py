@@ -28,10 +28,12 @@ import pytest
 from mkdocs.exceptions import BuildError as MkDocsBuildError
 
 import generator.build
+import generator.emit
 import generator.escape
 from conftest import ROOT
 from generator import cli
-from generator.build import build_site, render_to
+from generator.build import build_site
+from generator.emit import render_to
 from generator.errors import BriefsiteError
 
 pytestmark = pytest.mark.site
@@ -274,7 +276,7 @@ def test_disk_full_partway_through_writing(target: str, n: int, project: Path,
 def test_swap_failing(n: int, error: BaseException, project: Path, monkeypatch: pytest.MonkeyPatch,
                       capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(project / "site")
-    monkeypatch.setattr(generator.build.os, "rename", fail_on_call(n, error, os.rename))
+    monkeypatch.setattr(generator.emit.os, "rename", fail_on_call(n, error, os.rename))
     status, err = call_cli(["-C", str(project), "build"], capsys)
     monkeypatch.undo()
     assert status == (130 if isinstance(error, KeyboardInterrupt) else 1), err
@@ -283,7 +285,7 @@ def test_swap_failing(n: int, error: BaseException, project: Path, monkeypatch: 
 
 # --- interrupts -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("where", ["mkdocs.utils.write_file", "generator.cache.SiteCache.render",
+@pytest.mark.parametrize("where", ["mkdocs.utils.write_file", "generator.pipeline.render_site",
                                    "shutil.copyfile"])
 def test_keyboard_interrupt_in_process(where: str, project: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:
@@ -370,7 +372,7 @@ def test_render_failing_keeps_the_previous_folder(fault: str, project: Path, ren
     elif fault == "interrupt":
         monkeypatch.setattr(Path, "write_text", fail_on_call(3, KeyboardInterrupt(), Path.write_text))
     else:
-        monkeypatch.setattr(generator.build.os, "rename", fail_on_call(2, DISK_FULL, os.rename))
+        monkeypatch.setattr(generator.emit.os, "rename", fail_on_call(2, DISK_FULL, os.rename))
     status, err = call_cli(["-C", str(project), "render", "--out", str(rendered)], capsys)
     monkeypatch.undo()
     assert status == (130 if fault == "interrupt" else 1), err

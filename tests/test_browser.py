@@ -250,9 +250,9 @@ def test_phone_width_chart_text_is_legible(phone: Sweep) -> None:
 
 def _actor() -> tuple[str, str, str]:
     """(briefing slug, actor id, actor name) to search for: Kim Jong Un when present."""
-    from generator.cache import SiteCache
+    from generator.pipeline import run
 
-    site = SiteCache(browser.ROOT).check()
+    site = run(browser.ROOT).site
     for b in site.published:
         if "kim-jong-un" in b.actor:
             return b.slug, "kim-jong-un", b.actor["kim-jong-un"].name
@@ -313,9 +313,9 @@ def _nav_link(s: Session, title: str) -> Any:
 
 @pytest.mark.browser
 def test_navigation_walks_every_section(session_factory: Any) -> None:
-    from generator.cache import SiteCache
+    from generator.pipeline import run
 
-    site = SiteCache(browser.ROOT).check()
+    site = run(browser.ROOT).site
     assert site.published, "no published briefing"
     b = site.published[0]
     s: Session = session_factory()
@@ -342,9 +342,9 @@ def test_navigation_walks_every_section(session_factory: Any) -> None:
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_phone_drawer_navigation(session_factory: Any, scheme: str) -> None:
-    from generator.cache import SiteCache
+    from generator.pipeline import run
 
-    b = SiteCache(browser.ROOT).check().published[0]
+    b = run(browser.ROOT).site.published[0]
     s: Session = session_factory(viewport=PHONE, color_scheme=scheme)
     s.goto(f"{b.slug}/index.html")
     s.settle()

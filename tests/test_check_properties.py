@@ -98,7 +98,7 @@ def check_files(files: dict[str, str | bytes]) -> int:
 # --- the harness itself can fail -------------------------------------------------------------------
 
 def test_harness_flags_an_internal_error() -> None:
-    with mock.patch("generator.project.load_site", side_effect=RuntimeError("boom")):
+    with mock.patch("generator.pipeline.load_site", side_effect=RuntimeError("boom")):
         status, out, err = run_check({})
     assert status == 3 and "internal error: RuntimeError: boom" in err
     with pytest.raises(AssertionError):
@@ -110,7 +110,7 @@ def test_harness_flags_a_hang() -> None:
         time.sleep(5)
 
     started = time.monotonic()
-    with mock.patch("generator.project.load_site", side_effect=slow), pytest.raises(Hang):
+    with mock.patch("generator.pipeline.load_site", side_effect=slow), pytest.raises(Hang):
         run_check({}, seconds=1)
     assert time.monotonic() - started < 4
 

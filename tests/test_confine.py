@@ -17,7 +17,7 @@ import pytest
 
 from conftest import MINIMAL, build_tree, hang_guard
 from generator import cli, paths
-from generator.build import render_to
+from generator.emit import render_to
 
 SECRET = "TOP-SECRET-TOKEN-5f1d"
 D = "content/demo"

@@ -14,8 +14,9 @@ import pytest
 from conftest import ROOT, run_with_hash_seed
 from generator import export, feed
 from generator.build import build_site
-from generator.cache import SiteCache
-from generator.project import Site, load_site
+from generator.pipeline import run
+from generator.pipeline import load_site
+from generator.project import Site
 from generator.render import environment, render_briefing
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo"
@@ -208,9 +209,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
     for sub in ("overrides", "docs"):
         if (ROOT / "site_config" / sub).is_dir():
             shutil.copytree(ROOT / "site_config" / sub, root / "site_config" / sub)
-    cache = SiteCache(root)
-    out = build_site(root, site_dir=root / "out", cache=cache)
-    return cache.check(), out
+    out = build_site(root, site_dir=root / "out")
+    return run(root).site, out
 
 
 @pytest.mark.site

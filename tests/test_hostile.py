@@ -40,7 +40,7 @@ import pytest
 from conftest import MINIMAL, ROOT, build_tree, hang_guard
 from generator import cli, export
 from generator.build import build_site
-from generator.cache import SiteCache
+from generator.pipeline import run
 from generator.render import nav
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]  # as in mkdocs.yml
@@ -412,7 +412,7 @@ def check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str
 
 def markdown_pages(root: Path) -> tuple[Any, dict[str, str]]:
     """Check and render like ``briefsite build`` does, then Markdown → HTML per page."""
-    site, pages = SiteCache(root).render()
+    site, pages = run(root)
     return site, {name: markdown.markdown(text, extensions=EXTENSIONS) for name, text in pages.items()}
 
 

@@ -139,9 +139,9 @@ def check_site(site: Path, allowed_outside: set[str]) -> list[str]:
 
 def source_urls(root: Path) -> dict[str, str]:
     """{source url: "briefing/source-id"} over the published briefings."""
-    from generator.cache import SiteCache
+    from generator.pipeline import run
 
-    site = SiteCache(root).check()
+    site = run(root).site
     return {s.url: f"{b.slug}/{s.id}" for b in site.published for s in b.sources if s.url}
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import generator.build
+import generator.emit
 from conftest import MINIMAL, ROOT, build_tree
 from generator import cli, outdir
 
@@ -189,7 +190,7 @@ def test_read_only_site_parent_is_not_an_internal_error(proj: Path, tmp_path: Pa
     """(Tests run as root here, so a real read-only folder would not stop them.)"""
     def read_only(parent: Path, prefix: str) -> Path:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(parent))
-    monkeypatch.setattr(generator.build, "_new_folder", read_only)
+    monkeypatch.setattr(generator.emit, "new_folder", read_only)
     for args in (["build", "--site-dir", str(tmp_path / "ro" / "site")],
                  ["render", "--out", str(tmp_path / "ro" / "md")]):
         status, err = run(["-C", str(proj), *args], capsys)

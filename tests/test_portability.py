@@ -22,7 +22,7 @@ import yaml
 from conftest import ROOT
 from generator import cli, export
 from generator.escape import attr, html_text
-from generator.project import load_site
+from generator.pipeline import load_site
 from generator.render import PAGES, nav
 
 pytestmark = pytest.mark.site

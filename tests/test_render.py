@@ -11,6 +11,7 @@ import pytest
 
 from generator import chart
 from generator.cache import SiteCache
+from generator.pipeline import run
 from generator.errors import ContentError
 from generator.model import Figure
 from generator.render import PAGES, environment, nav, render_site
@@ -23,7 +24,7 @@ EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    return SiteCache(FIXTURE).render()[1]
+    return run(FIXTURE)[1]
 
 
 @pytest.mark.parametrize("name", ["index.md"] + [f"demo/{p}" for p, _, _ in PAGES])
@@ -107,7 +108,7 @@ def test_citations_show_corroboration_and_link_sources(pages: dict[str, str]) ->
 
 
 def test_nav_escapes_titles_and_fixes_page_titles() -> None:
-    site = SiteCache(FIXTURE).check()
+    site = run(FIXTURE).site
     entries = nav(site)
     assert entries[0] == {"Home": "index.md"}
     (title, children), = entries[1].items()
@@ -120,7 +121,7 @@ def test_project_template_shadows_default(tmp_path: Path) -> None:
         "templates/who.md.j2": "# Custom who page for {{ b.meta.title | md }}\n",
         **{str(p.relative_to(FIXTURE)): p.read_bytes() for p in FIXTURE.rglob("*") if p.is_file()},
     })
-    pages = SiteCache(tmp_path).render()[1]
+    pages = run(tmp_path)[1]
     assert pages["demo/who.md"] == "# Custom who page for Demo: troops \\*and\\* \\[numbers\\] &#124; 7\\*7\n"
     assert pages["demo/timeline.md"].startswith("# Timeline:")
 
@@ -131,7 +132,7 @@ def test_render_refuses_bad_content(tmp_path: Path) -> None:
     quotes = tmp_path / "content/demo/quotes.yaml"
     quotes.write_text(quotes.read_text().replace("We honour them,", "We honor them,"))
     with pytest.raises(ContentError) as exc:
-        SiteCache(tmp_path).render()
+        run(tmp_path)
     assert [p.format().splitlines()[0] for p in exc.value.problems] == [
         "content/demo/quotes.yaml:7:17: quote not found verbatim in source 'art' (sources/art.txt)"]
 
@@ -141,12 +142,12 @@ def test_drafts_hidden_unless_configured(tmp_path: Path) -> None:
                           for p in FIXTURE.rglob("*") if p.is_file()})
     meta = tmp_path / "content/demo/briefing.yaml"
     meta.write_text(meta.read_text().replace("status: published", "status: draft"))
-    site = SiteCache(tmp_path).check()
+    site = run(tmp_path).site
     assert site.published == ()
     assert "demo/index.md" not in render_site(site, environment(tmp_path))
     config = tmp_path / "site_config/site.yaml"
     config.write_text(config.read_text() + "show_drafts: true\n")
-    assert [b.slug for b in SiteCache(tmp_path).check().published] == ["demo"]
+    assert [b.slug for b in run(tmp_path).site.published] == ["demo"]
 
 
 def test_cache_rerenders_only_changed_briefing(tmp_path: Path) -> None:
@@ -155,13 +156,13 @@ def test_cache_rerenders_only_changed_briefing(tmp_path: Path) -> None:
                   if k.startswith("content/demo/")})
     build_tree(tmp_path, files)
     cache = SiteCache(tmp_path)
-    cache.render()
+    run(tmp_path, cache)
     assert sorted(cache.rendered) == ["demo", "other"]
-    cache.render()
+    run(tmp_path, cache)
     assert cache.rendered == []
     meta = tmp_path / "content/other/briefing.yaml"
     meta.write_text(meta.read_text().replace("A demo summary", "An edited summary"))
-    _, pages = cache.render()
+    _, pages = run(tmp_path, cache)
     assert cache.rendered == ["other"]
     assert "An edited summary" in pages["index.md"]
 

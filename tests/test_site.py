@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT
 from generator.build import build_site
-from generator.cache import SiteCache
+from generator.pipeline import run
 from generator.chart import estimate_text
 from generator.project import Site
 
@@ -21,9 +21,8 @@ pytestmark = pytest.mark.site
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
     out = tmp_path_factory.mktemp("site") / "site"
-    cache = SiteCache(ROOT)
-    build_site(ROOT, site_dir=out, cache=cache)
-    return cache.check(), out
+    build_site(ROOT, site_dir=out)
+    return run(ROOT).site, out
 
 
 class _Ids(HTMLParser):

@@ -14,7 +14,7 @@ from conftest import ROOT, build_tree
 from generator import cli, extract, model, scaffold
 from generator.briefing import load_briefing
 from generator.load import Document, parse_yaml
-from generator.project import load_site
+from generator.pipeline import load_site
 from generator.render import environment, render_site
 from generator.validate import validate
 from generator.verify import SourceIndex

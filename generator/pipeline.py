@@ -1,0 +1,57 @@
+"""The pipeline: load → validate → verify → render, as two flat functions (the map).
+
+Every adapter calls them: ``briefsite check`` calls ``load_site``; ``briefsite render``, the
+MkDocs plugin (and so ``briefsite build`` and ``serve``) call ``run`` and emit its pages their
+own way (a folder of Markdown, or MkDocs' generated files). ``cache`` is the optional
+incremental layer (``cache.SiteCache``): serve passes one so that an edit reloads and
+re-renders only what changed; a one-shot build passes none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from .briefing import load_briefing
+from .errors import ContentError, Problem
+from .project import Site, assemble, checked_trees, content_folders, load_config
+from .render import environment, render_site
+
+if TYPE_CHECKING:
+    from .cache import SiteCache
+
+
+class Rendered(NamedTuple):
+    """The checked site and its pages, ``{"kursk/who.md": markdown}``."""
+
+    site: Site
+    pages: dict[str, str]
+
+
+def load_site(root: Path, cache: SiteCache | None = None) -> tuple[Site | None, list[Problem]]:
+    """Load, validate and verify the whole project: the site, or ``None`` and every problem."""
+    config, problems, config_doc = load_config(root)  # site_config/site.yaml
+    folders, found = content_folders(root)  # one folder per briefing; anything else reported
+    problems += found
+    problems += checked_trees(root)  # templates/, site_config/: nothing linked from outside
+    briefings = []
+    for folder in folders:  # each: load YAML → validate models → verify citations
+        briefing, found = cache.load(folder, root) if cache else load_briefing(folder, root)
+        problems += found
+        if briefing is not None:
+            briefings.append(briefing)
+    site, found = assemble(config, config_doc, folders, briefings)  # settings + order
+    problems += found
+    if problems or site is None:
+        return None, sorted(set(problems))  # a file can fail its tree's check and its load alike
+    return site, []
+
+
+def run(root: Path, cache: SiteCache | None = None) -> Rendered:
+    """Check everything, then render every page; ``ContentError`` carries every problem."""
+    site, problems = load_site(root, cache)
+    if site is None:
+        raise ContentError(problems)
+    env = environment(root)  # templates/ shadow the shipped defaults
+    pages = cache.render(site, env) if cache else render_site(site, env)
+    return Rendered(site, pages)
