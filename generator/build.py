@@ -70,8 +70,12 @@ def _build_into(root: Path, target: Path, strict: bool) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = emit.new_folder(target.parent, f".{target.name}.new-")
             config = mkdocs_config(root, tmp, strict=strict)
-            config.plugins["briefsite"].driven = True  # content problems raise ContentError
-            build(config)
+            config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
+            try:
+                config.plugins["briefsite"].driven = True  # content problems raise ContentError
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
             emit.swap(tmp, target)
     except MkDocsException as exc:  # also Abort (a SystemExit): a strict failure
         raise BuildError(f"mkdocs build failed: {exc}; {KEPT}") from None

@@ -55,21 +55,22 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
 
     supports_multiple_instances = False
 
-    def __init__(self) -> None:
-        self.cache: SiteCache | None = None  # kept across serve rebuilds (see on_startup)
+    def __init__(self, command: str = "", dirty: bool = False) -> None:
+        self.cache: SiteCache | None = None  # kept across the rebuilds of one serve
         self.rebuild, self._parked = Rebuild(), {}
         self.rendered: Rendered | None = None  # the last good result, served while content fails
         self.problems: list[Problem] = []  # content problems of the last build (serve shows them)
-        self.dirty, self.driven, self.command = False, False, ""  # driven: by briefsite build
+        self.dirty, self.command, self.driven = dirty, command, False  # driven: by briefsite build
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:  # keeps this instance alive
-        self.dirty, self.command, self.rebuild = dirty, command, Rebuild()
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # With this hook MkDocs keeps one instance per process: each command starts afresh.
+        self.__init__(command, dirty)  # type: ignore[misc]
         if dirty:  # briefsite serve, or mkdocs serve --dirty
             logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
     def on_shutdown(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
-        self.rendered, self.rebuild = None, Rebuild()
+        self.__init__()  # type: ignore[misc]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
