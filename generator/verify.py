@@ -43,10 +43,7 @@ def cross_check(docs: dict[str, Document], models: dict[str, m.Model], texts: di
     for name, found in walks.items():
         doc = docs[name]
         problems += unique_ids(doc, found.lists)
-        problems += repeated(doc, found.refs)
-        for kind in sorted({ref.ref.kind for ref in found.refs} & known.keys()):
-            problems += references(doc, ((r.path, r.id) for r in found.refs if r.ref.kind == kind),
-                                   kind, known[kind])
+        problems += checked_refs(doc, found.refs, known)
         problems += _verbatim(doc, found, index, file_of)
     return problems
 
@@ -55,13 +52,12 @@ def _verbatim(doc: Document, found: Walk, index: SourceIndex, file_of: dict[str,
     """Each excerpt, and the words a citing item must contain (a quote's text), are in the
     cited source's stored text."""
     problems = []
-    for cited in found.citations:
-        cite = cited.citation
+    for path, cite, words, owner in found.citations:
         if cite.excerpt is not None:
-            problems += verbatim(doc, index, (*cited.path, "excerpt"), cite.source, cite.excerpt,
+            problems += verbatim(doc, index, (*path, "excerpt"), cite.source, cite.excerpt,
                                  "excerpt", file_of)
-        elif cited.words is not None:
-            problems += verbatim(doc, index, cited.path, cite.source, cited.words, cited.owner, file_of)
+        elif words is not None:
+            problems += verbatim(doc, index, path, cite.source, words, owner, file_of)
     return problems
 
 
@@ -176,23 +172,28 @@ def _named(ids: IdList, item_id: str) -> str:
     return f"{ids.kind} '{item_id}'" + (f" of {ids.parent[0]} '{ids.parent[1]}'" if ids.parent else "")
 
 
-def repeated(doc: Document, refs: Iterable[Reference]) -> list[Problem]:
-    """An id named twice in one list (``actors: [a, a]``, two citations of one source),
-    reported at the repeat."""
+def checked_refs(doc: Document, refs: Iterable[Reference],
+                 known: dict[str, list[str]]) -> list[Problem]:
+    """Each reference names a known id of its kind (a kind missing from ``known`` is not
+    checked), and no list names an id twice (``actors: [a, a]``, two citations of one
+    source): reported at the repeat."""
+    by_kind: dict[str, list[tuple[PathKey, str]]] = {}
     first: dict[tuple[PathKey, str], PathKey] = {}
     problems = []
-    for ref in refs:
-        if ref.scope is None:
+    for path, mark, value, scope in refs:
+        by_kind.setdefault(mark.kind, []).append((path, value))
+        if scope is None:
             continue
-        key = (ref.scope, ref.id)
-        if key in first:
-            at = doc.pos(first[key])
-            kind = ref.ref.kind
-            problems.append(doc.problem(ref.path, f"{kind} '{ref.id}' appears twice in {ref.scope[-1]}",
-                                        f"first at line {at.line}, column {at.col}; name each "
-                                        f"{kind} once"))
-        else:
-            first[key] = ref.path
+        if (scope, value) not in first:
+            first[scope, value] = path
+            continue
+        at = doc.pos(first[scope, value])
+        problems.append(doc.problem(path, f"{mark.kind} '{value}' appears twice in {scope[-1]}",
+                                    f"first at line {at.line}, column {at.col}; name each "
+                                    f"{mark.kind} once"))
+    for kind, values in by_kind.items():
+        if kind in known:
+            problems += references(doc, values, kind, known[kind])
     return problems
 
 

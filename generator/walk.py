@@ -31,37 +31,13 @@ def kind_of(cls: type[BaseModel]) -> str:
     return cls.__name__.lower()
 
 
-class Reference(NamedTuple):
-    """An id written in a reference field.
-
-    Attributes:
-        path: Where the id is written.
-        ref: The field's mark (the kind it refers to).
-        id: The id.
-        scope: The list in which the id may appear once (``actors: [a, a]``, two citations
-            of one source), or None.
-    """
-
-    path: PathKey
-    ref: Ref
-    id: str
-    scope: PathKey | None
-
-
-class Cited(NamedTuple):
-    """A citation and what its source must contain besides its excerpt.
-
-    Attributes:
-        path: Where the citation is written.
-        citation: The citation.
-        words: The citing item's text its source must contain verbatim (a quote's), or None.
-        owner: Kind of the citing item.
-    """
-
-    path: PathKey
-    citation: Citation
-    words: str | None
-    owner: str
+# A reference (plain tuples: a check walks tens of thousands, a NamedTuple is 6x slower to make):
+# where the id is written, the field's mark (the kind it refers to), the id, and the list in
+# which the id may appear once (``actors: [a, a]``, two citations of one source) or None.
+Reference = tuple[PathKey, Ref, str, PathKey | None]
+# A citation: where it is written, the citation, the citing item's text its source must
+# contain verbatim (a quote's) or None, and the citing item's kind.
+Cited = tuple[PathKey, Citation, str | None, str]
 
 
 class IdList(NamedTuple):
@@ -97,7 +73,7 @@ class Walk:
 def walk(model: Model) -> Walk:
     """Every reference, citation and id list in ``model`` (a whole file's)."""
     found = Walk()
-    _walk(model, (), None, found)
+    _fields(model, (), None, None, found)
     return found
 
 
@@ -105,38 +81,46 @@ _REF, _REFS, _MODEL, _MODELS = range(4)
 _Step = tuple[str, int, Any]  # field name, how to walk it, its Ref or model class
 
 
-def _walk(item: BaseModel, path: PathKey, parent: tuple[str, str] | None, found: Walk) -> None:
+def _fields(item: BaseModel, path: PathKey, parent: tuple[str, str] | None,
+            scope: PathKey | None, found: Walk) -> None:
+    """Walk one item; ``scope`` is the list holding it (where a keyed reference is unique)."""
     for name, how, arg in _plan(type(item)):
         value = getattr(item, name)
         if value is None:
             continue
         at = (*path, name)
         if how == _REF:
-            scope = path[:-1] if arg.keyed and path and isinstance(path[-1], int) else None
-            found.refs.append(Reference(at, arg, value, scope))
+            found.refs.append((at, arg, value, scope if arg.keyed else None))
         elif how == _REFS:
-            found.refs.extend(Reference((*at, i), arg, v, at) for i, v in enumerate(value))
+            found.refs += [((*at, i), arg, v, at) for i, v in enumerate(value)]
         elif how == _MODEL:
-            _walk(value, at, parent, found)
+            _fields(value, at, parent, None, found)
         else:
-            _walk_list(item, value, at, arg, parent, found)
+            _items(item, value, at, arg, parent, found)
 
 
-def _walk_list(owner: Any, items: list[Any], at: PathKey, cls: type[BaseModel],
-               parent: tuple[str, str] | None, found: Walk) -> None:
+def _items(owner: BaseModel, items: list[Any], at: PathKey, cls: type[BaseModel],
+           parent: tuple[str, str] | None, found: Walk) -> None:
+    """Walk the list ``at`` of ``cls`` items held by ``owner``."""
     if cls is Citation:
-        words = getattr(owner, owner.CITED_VERBATIM) if owner.CITED_VERBATIM else None
+        field = type(owner).CITED_VERBATIM if isinstance(owner, Model) else None
+        words = getattr(owner, field) if field else None
         owner_kind = kind_of(type(owner))
-        found.citations.extend(Cited((*at, i), c, words, owner_kind) for i, c in enumerate(items))
+        found.citations += [((*at, i), c, words, owner_kind) for i, c in enumerate(items)]
+    plan = _plan(cls)
     if "id" in cls.model_fields:
         ids = IdList(at, kind_of(cls), items, parent)
         found.lists.append(ids)
-        if _plan(cls):
-            for i, item in enumerate(items):
-                _walk(item, (*at, i), (ids.kind, ids.public_id(item.id)), found)
-    elif _plan(cls):
-        for i, item in enumerate(items):
-            _walk(item, (*at, i), parent, found)
+        for i, item in enumerate(items) if plan else ():
+            _fields(item, (*at, i), (ids.kind, ids.public_id(item.id)), at, found)
+    elif len(plan) == 1 and plan[0][1] == _REF:  # one reference per item (citations): inline
+        name, _, ref = plan[0]
+        scope = at if ref.keyed else None
+        found.refs += [((*at, i, name), ref, value, scope)
+                       for i, item in enumerate(items) if (value := getattr(item, name)) is not None]
+    else:
+        for i, item in enumerate(items) if plan else ():
+            _fields(item, (*at, i), parent, at, found)
 
 
 @cache

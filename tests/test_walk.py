@@ -88,11 +88,11 @@ def test_walk_finds_every_citation_and_reference_in_real_content() -> None:
         found = walk(model)
         brute = list(_scan(model, ()))
         cites = [p for p, v in brute if isinstance(v, m.Citation)]
-        assert [c.path for c in found.citations] == cites
-        for cited in found.citations:  # only a quote's citations must hold its text
-            item = _at(model, cited.path[:-2])
-            assert cited.words == (item.text if isinstance(item, m.Quote) else None)
-        assert {r.path: r.id for r in found.refs} == {
+        assert [path for path, *_ in found.citations] == cites
+        for path, _, words, _ in found.citations:  # only a quote's citations must hold its text
+            item = _at(model, path[:-2])
+            assert words == (item.text if isinstance(item, m.Quote) else None)
+        assert {path: value for path, _, value, _ in found.refs} == {
             p: v for p, v in brute if isinstance(v, str) and _is_ref(p)}
         assert {ids.path for ids in found.lists} == {
             p for p, v in brute if isinstance(v, list) and v and hasattr(v[0], "id")}
