@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import markdown
+from conftest import MINIMAL, build_tree
 from pydantic import BaseModel
 
-from conftest import MINIMAL, build_tree
 from generator import model as m
 from generator.briefing import load_briefing
 from generator.load import load_yaml
@@ -156,3 +156,18 @@ def _at(model: Any, path: tuple[Any, ...]) -> Any:
     for part in path:
         model = model[part] if isinstance(part, int) else getattr(model, part)
     return model
+
+
+def test_a_kind_whose_file_failed_is_not_checked_against(tmp_path: Path) -> None:
+    """A broken actors.yaml gives its own problem, not one "unknown actor" per reference;
+    a broken sources.yaml no longer hides the actor references' problems."""
+    broken = ACTORS.replace("kind: person", "kind: alien")
+    root = build_tree(tmp_path, {**MINIMAL, "content/demo/actors.yaml": broken,
+                                 "content/demo/figures.yaml": "figures:\n" + _figure("a", "b")})
+    _, problems = load_briefing(root / "content/demo", root)
+    assert [p.path for p in problems] == ["content/demo/actors.yaml"]
+    sources = str(MINIMAL["content/demo/sources.yaml"]).replace("label:", "labell:")
+    build_tree(root, {"content/demo/sources.yaml": sources, "content/demo/actors.yaml": ACTORS,
+                      "content/demo/figures.yaml": "figures:\n" + _figure("a", "b").replace("[kim]", "[kin]")})
+    _, problems = load_briefing(root / "content/demo", root)
+    assert sorted({p.path for p in problems}) == ["content/demo/figures.yaml", "content/demo/sources.yaml"]
