@@ -11,19 +11,18 @@ import fnmatch
 import gc
 import os
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from . import model as m
 from .chart import estimate_text
 from .errors import Problem
-from .load import Document, PathKey, load_yaml, read_text
+from .load import Document, load_yaml, read_text
 from .paths import Refused, confine, list_folder, real_root
 from .validate import validate
-from .verify import SourceIndex, references, unique_ids, verbatim
+from .verify import cross_check
+from .walk import nested_id
 
 SLUG_RE = re.compile(m.SLUG_PATTERN)
 
@@ -37,12 +36,14 @@ class Fact:
         id: The fact's id (takeaways are numbered).
         label: Short text naming the fact.
         citations: Its citations.
+        figure: For an estimate, the id of its figure (where it is shown); else None.
     """
 
     kind: str
     id: str
     label: str
     citations: tuple[m.Citation, ...]
+    figure: str | None = None
 
     @property
     def source_ids(self) -> list[str]:
@@ -98,9 +99,9 @@ class Briefing:
                for i, t in enumerate(self.meta.takeaways)]
         out += [Fact("actor", a.id, a.name, tuple(a.citations)) for a in self.actors]
         out += [Fact("event", e.id, e.summary, tuple(e.citations)) for e in self.timeline]
-        out += [Fact("estimate", f"{f.id}-{e.id}", f"{f.metric}: {estimate_text(e)} "
+        out += [Fact("estimate", nested_id(f.id, e.id), f"{f.metric}: {estimate_text(e)} "
                      f"({', '.join(self.actor[a].name for a in e.estimators if a in self.actor)})",
-                     tuple(e.citations))
+                     tuple(e.citations), figure=f.id)
                 for f in self.figures for e in f.estimates]
         out += [Fact("quote", q.id, q.text, tuple(q.citations)) for q in self.quotes]
         out += [Fact("reaction", r.id, r.summary, tuple(r.citations)) for r in self.reactions]
@@ -110,16 +111,6 @@ class Briefing:
     def timeline(self) -> list[m.Event]:
         """Events in chronological order (stable for equal dates)."""
         return sorted(self.events, key=lambda e: e.date.sort_key)
-
-
-_LISTS = {  # file → (top-level key, kind name)
-    "sources.yaml": ("sources", "source"),
-    "actors.yaml": ("actors", "actor"),
-    "timeline.yaml": ("events", "event"),
-    "figures.yaml": ("figures", "figure"),
-    "quotes.yaml": ("quotes", "quote"),
-    "reactions.yaml": ("reactions", "reaction"),
-}
 
 
 def load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
@@ -173,8 +164,9 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
             models[name] = validated
     texts, found = _source_texts(folder, rel, root, docs.get("sources.yaml"), models.get("sources.yaml"))
     problems += found
-    absent = {name for name in m.FILES if name not in names}
-    problems += _cross_check(docs, models, texts, absent)
+    unchecked = {name for name in m.FILES if name in names and name not in models
+                 or name not in names and name in m.REQUIRED_FILES}
+    problems += cross_check(docs, models, texts, unchecked)
     if problems or "briefing.yaml" not in models or "sources.yaml" not in models:
         return None, problems
     get = lambda name, attr: tuple(getattr(models[name], attr)) if name in models else ()  # noqa: E731
@@ -244,113 +236,3 @@ def _stored(folder: Path) -> list[str]:
         return list_folder(folder)
     except Refused:
         return []
-
-
-def _citations(items: list[Any], base: PathKey) -> Iterator[tuple[PathKey, m.Citation]]:
-    for i, item in enumerate(items):
-        for j, cite in enumerate(item.citations):
-            yield (*base, i, "citations", j), cite
-
-
-def _cross_check(docs: dict[str, Document], models: dict[str, Any],
-                 texts: dict[str, str], absent: set[str]) -> list[Problem]:
-    """Ids, references and verbatim checks; a kind whose file failed is not checked against."""
-    problems: list[Problem] = []
-    ids: dict[str, list[str]] = {}
-    for name, (key, kind) in _LISTS.items():
-        if name in absent:
-            ids[kind] = []
-        elif name in models:
-            items = getattr(models[name], key)
-            problems += unique_ids(docs[name], items, (key,), kind)
-            ids[kind] = [item.id for item in items]
-    for name, model in models.items():
-        if name == "figures.yaml":
-            for i, fig in enumerate(model.figures):
-                problems += unique_ids(docs[name], fig.estimates, ("figures", i, "estimates"), "estimate")
-    if "sources.yaml" not in models:
-        return problems
-    index = SourceIndex(texts)
-    file_of = {s.id: s.file for s in models["sources.yaml"].sources}
-    for name, model in models.items():
-        doc = docs[name]
-        cites = list(_all_citations(name, model))
-        problems += references(doc, ((p + ("source",), c.source) for p, c, _ in cites),
-                               "source", ids.get("source", []))
-        problems += _repeated(doc, ((p + ("source",), c.source) for p, c, _ in cites), "source")
-        problems += _repeated(doc, _actor_refs(name, model), "actor")
-        for path, cite, quote in cites:
-            if cite.excerpt is not None:
-                problems += verbatim(doc, index, (*path, "excerpt"), cite.source, cite.excerpt,
-                                     "excerpt", file_of)
-            elif quote is not None:
-                problems += verbatim(doc, index, path, cite.source, quote, "quote", file_of)
-        if "actor" in ids:
-            problems += references(doc, _actor_refs(name, model), "actor", ids["actor"])
-        if name == "reactions.yaml":
-            quotes = [(("reactions", i, "quotes", j), q)
-                      for i, r in enumerate(model.reactions) for j, q in enumerate(r.quotes)]
-            problems += _repeated(doc, quotes, "quote")
-            if "quote" in ids:
-                problems += references(doc, quotes, "quote", ids["quote"])
-    return problems
-
-
-def _repeated(doc: Document, refs: Iterable[tuple[PathKey, str]], kind: str) -> list[Problem]:
-    """An id named twice in one reference list (``actors: [a, a]``), reported at the repeat.
-
-    A path's list is the part before its last index: ``(events, 3, actors, 1)`` and
-    ``(takeaways, 0, citations, 2, source)``; single references (``speaker:``) have none.
-    """
-    first: dict[tuple[PathKey, str], PathKey] = {}
-    problems = []
-    for path, value in refs:
-        index = max((k for k, part in enumerate(path) if isinstance(part, int)), default=-1)
-        if index < len(path) - 2 or (index == len(path) - 2 and path[-1] != "source"):
-            continue  # not an item of a reference list
-        key = (path[:index], value)
-        if key in first:
-            at = doc.pos(first[key])
-            problems.append(doc.problem(path, f"{kind} '{value}' appears twice in {path[index - 1]}",
-                                        f"first at line {at.line}, column {at.col}; name each "
-                                        f"{kind} once"))
-        else:
-            first[key] = path
-    return problems
-
-
-def _all_citations(name: str, model: Any) -> Iterator[tuple[PathKey, m.Citation, str | None]]:
-    """Every citation in a file, with the quote text it must contain (for quotes)."""
-    if name == "briefing.yaml":
-        yield from ((p, c, None) for p, c in _citations(model.takeaways, ("takeaways",)))
-    elif name == "actors.yaml":
-        yield from ((p, c, None) for p, c in _citations(model.actors, ("actors",)))
-    elif name == "timeline.yaml":
-        yield from ((p, c, None) for p, c in _citations(model.events, ("events",)))
-        for i, event in enumerate(model.events):
-            yield from ((p, c, None) for p, c in
-                        _citations(event.other_dates, ("events", i, "other_dates")))
-    elif name == "figures.yaml":
-        for i, fig in enumerate(model.figures):
-            yield from ((p, c, None) for p, c in
-                        _citations(fig.estimates, ("figures", i, "estimates")))
-    elif name == "quotes.yaml":
-        for p, c in _citations(model.quotes, ("quotes",)):
-            yield p, c, model.quotes[p[1]].text
-    elif name == "reactions.yaml":
-        yield from ((p, c, None) for p, c in _citations(model.reactions, ("reactions",)))
-
-
-def _actor_refs(name: str, model: Any) -> Iterator[tuple[PathKey, str]]:
-    if name == "timeline.yaml":
-        for i, event in enumerate(model.events):
-            yield from ((("events", i, "actors", j), a) for j, a in enumerate(event.actors))
-    elif name == "figures.yaml":
-        for i, fig in enumerate(model.figures):
-            for j, est in enumerate(fig.estimates):
-                yield from ((("figures", i, "estimates", j, "estimators", k), a)
-                            for k, a in enumerate(est.estimators))
-    elif name == "quotes.yaml":
-        yield from ((("quotes", i, "speaker"), q.speaker) for i, q in enumerate(model.quotes))
-    elif name == "reactions.yaml":
-        yield from ((("reactions", i, "actor"), r.actor) for i, r in enumerate(model.reactions))

@@ -7,8 +7,9 @@ strings from the strict loader (see ``load.py``) and are typed here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, ClassVar, Optional
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       PlainSerializer, WithJsonSchema, model_validator)
@@ -117,16 +118,44 @@ Language = Annotated[str, AfterValidator(languages.check_language),
                      WithJsonSchema({"type": "string", "enum": list(languages.LANGUAGES)})]
 
 
+@dataclass(frozen=True)
+class Ref:
+    """Marks an id field as a reference to an item of a list elsewhere in the briefing.
+
+    ``generator/walk.py`` finds every reference from these marks and ``verify.py`` checks it
+    names a known id, no file name involved. A list of references names each id once.
+
+    Attributes:
+        kind: The kind referred to: the lowercased class name of the items with that id.
+        keyed: The referring item stands for its id in its own list, so the list holds one
+            item per id (a citations list cites each source once).
+    """
+
+    kind: str
+    keyed: bool = False
+
+
+SourceRef = Annotated[Slug, Ref("source", keyed=True)]
+ActorRef = Annotated[Slug, Ref("actor")]
+QuoteRef = Annotated[Slug, Ref("quote")]
+
+
 class Model(BaseModel):
-    """Base of every content model: unknown fields are errors, instances are immutable."""
+    """Base of every content model: unknown fields are errors, instances are immutable.
+
+    Attributes:
+        CITED_VERBATIM: Name of the text field whose words every citation of the item must
+            contain verbatim (a quote's text), or None.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=False)
+    CITED_VERBATIM: ClassVar[str | None] = None
 
 
 class Citation(Model):
     """A pointer from a fact to a stored source, with an optional verified excerpt."""
 
-    source: Slug = Field(description="Id of a source in sources.yaml.")
+    source: SourceRef = Field(description="Id of a source in sources.yaml.")
     excerpt: Optional[Text] = Field(
         None, description="Words copied verbatim from the source's stored text; verified at every check.")
 
@@ -238,7 +267,7 @@ class Event(Model):
     id: Slug = Field(description="Event id.")
     date: FuzzyDate = Field(description="When, at the precision the sources give.")
     summary: Text = Field(description="What happened.")
-    actors: list[Slug] = Field(default_factory=list, max_length=MAX_REFS,
+    actors: list[ActorRef] = Field(default_factory=list, max_length=MAX_REFS,
                                description="Ids of actors involved.")
     other_dates: list[OtherDate] = Field(default_factory=list, max_length=MAX_ITEMS,
                                          description="Other dates given by other sources.")
@@ -270,7 +299,7 @@ class Estimate(Model):
     low: Optional[Count] = Field(None, description="Lower end of a range.")
     high: Optional[Count] = Field(None, description="Upper end of a range.")
     qualifier: Qualifier = Field(description="exact, about, up-to, at-least, more-than or between.")
-    estimators: list[Slug] = Field(min_length=1, max_length=MAX_REFS,
+    estimators: list[ActorRef] = Field(min_length=1, max_length=MAX_REFS,
                                    description="Ids of the actors who estimated it.")
     as_of: Optional[FuzzyDate] = Field(None, description="When the estimate was made, if stated.")
     note: Optional[Text] = Field(None, description="Editor's note on this estimate.")
@@ -334,8 +363,9 @@ class FiguresFile(Model):
 class Quote(Model):
     """A direct quotation, verified verbatim against each cited source."""
 
+    CITED_VERBATIM: ClassVar[str | None] = "text"
     id: Slug = Field(description="Quote id.")
-    speaker: Slug = Field(description="Id of the actor quoted.")
+    speaker: ActorRef = Field(description="Id of the actor quoted.")
     text: Text = Field(description="The exact words, without surrounding quotation marks.")
     context: Text = Field(description="When, where and to whom it was said.")
     date: Optional[FuzzyDate] = Field(None, description="When it was said, if stated.")
@@ -363,11 +393,11 @@ class Reaction(Model):
     """How a country or organisation reacted."""
 
     id: Slug = Field(description="Reaction id.")
-    actor: Slug = Field(description="Id of the reacting actor.")
+    actor: ActorRef = Field(description="Id of the reacting actor.")
     stance: Stance = Field(description="condemns, concerned, denies, praises, supports or neutral.")
     summary: Text = Field(description="What they said or did.")
     date: Optional[FuzzyDate] = Field(None, description="When, if stated.")
-    quotes: list[Slug] = Field(default_factory=list, max_length=MAX_REFS,
+    quotes: list[QuoteRef] = Field(default_factory=list, max_length=MAX_REFS,
                                description="Ids of quotes in quotes.yaml.")
     citations: Citations
 

@@ -222,10 +222,8 @@ class Helpers:
                   "reaction": f"#reaction-{fact.id}"}.get(fact.kind, "")
         if fact.kind == "quote":
             anchor = f"#actor-{self.b.quote[fact.id].speaker}"
-        if fact.kind == "estimate":
-            anchor = "#figure-" + next(f.id for f in self.b.figures
-                                       if fact.id.startswith(f.id + "-")
-                                       and any(f"{f.id}-{e.id}" == fact.id for e in f.estimates))
+        if fact.figure is not None:
+            anchor = f"#figure-{fact.figure}"
         return url(page + anchor)
 
     def coverage(self) -> list[tuple[Fact, list[bool]]]:

@@ -1,39 +1,64 @@
-"""Cross-checks inside a briefing: ids, references, and verbatim quotes and excerpts."""
+"""Cross-checks inside a briefing: ids, references, and verbatim quotes and excerpts.
+
+``cross_check`` runs them over the typed walk of every validated file (``walk.py``).
+"""
 
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
 
+from . import model as m
 from .errors import Problem
 from .load import Document, PathKey
-
-_TYPOGRAPHIC = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00a0": " ",
-})
-_SPACE = re.compile(r"\s+")
-_REPLACE = tuple((chr(k), v) for k, v in _TYPOGRAPHIC.items())
+from .sourcetext import SourceIndex
+from .walk import IdList, Reference, Walk, defines, walk
 
 
-def normalise(text: str) -> str:
-    """Normalise only whitespace and typographic quotes, apostrophes and dashes.
+def cross_check(docs: dict[str, Document], models: dict[str, m.Model], texts: dict[str, str],
+                unchecked: Collection[str]) -> list[Problem]:
+    """Ids, references and verbatim checks over the walk of every validated file.
 
-    Same result as ``_SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()``: ``str.split()``
-    splits on exactly the characters ``\\s`` matches, and one ``replace`` per character is
-    ~20x faster than ``translate`` with a dict on non-ASCII text (ASCII text has none of them).
+    Args:
+        docs: Loaded files by name.
+        models: Validated files by name.
+        texts: Stored text of each source, by source id.
+        unchecked: Files present but invalid, or required and missing: references to the
+            kinds they define are not checked (each would be reported as unknown). An
+            optional file that is absent defines its kinds with no ids.
     """
-    if not text.isascii():
-        for old, new in _REPLACE:
-            if old in text:
-                text = text.replace(old, new)
-    return " ".join(text.split())
+    walks = {name: walk(model) for name, model in models.items()}
+    skip = {kind for name in unchecked for kind in defines(m.FILES[name])}
+    known: dict[str, list[str]] = {kind: [] for model in m.FILES.values() for kind in defines(model)
+                                   if kind not in skip}
+    for found in walks.values():
+        for ids in found.lists:
+            if ids.parent is None and ids.kind in known:  # a nested id is unique only in its parent
+                known[ids.kind] += [item.id for item in ids.items]
+    index = SourceIndex(texts)
+    file_of = {s.id: s.file for found in walks.values() for ids in found.lists
+               if ids.kind == "source" for s in ids.items}
+    problems: list[Problem] = []
+    for name, found in walks.items():
+        doc = docs[name]
+        problems += unique_ids(doc, found.lists)
+        problems += checked_refs(doc, found.refs, known)
+        problems += _verbatim(doc, found, index, file_of)
+    return problems
+
+
+def _verbatim(doc: Document, found: Walk, index: SourceIndex, file_of: dict[str, str]) -> list[Problem]:
+    """Each excerpt, and the words a citing item must contain (a quote's text), are in the
+    cited source's stored text."""
+    problems = []
+    for path, cite, words, owner in found.citations:
+        if cite.excerpt is not None:
+            problems += verbatim(doc, index, (*path, "excerpt"), cite.source, cite.excerpt,
+                                 "excerpt", file_of)
+        elif words is not None:
+            problems += verbatim(doc, index, path, cite.source, words, owner, file_of)
+    return problems
 
 
 class KnownIds:
@@ -106,17 +131,69 @@ def unknown_id(doc: Document, path: PathKey, kind: str, value: str,
     return doc.problem(path, f"unknown {kind} '{value}'", hint)
 
 
-def unique_ids(doc: Document, items: Iterable[Any], base: PathKey, kind: str) -> list[Problem]:
-    """Every item's ``id`` must be unique within its list."""
-    seen: dict[str, int] = {}
+def unique_ids(doc: Document, lists: Iterable[IdList]) -> list[Problem]:
+    """Every item's id is unique within its list, and its public id (``IdList.public_id``)
+    among all items of its kind: figure ``a`` with estimate ``b-c`` and figure ``a-b`` with
+    estimate ``c`` would both give ``a-b-c`` in briefing.json and links."""
     problems = []
-    for i, item in enumerate(items):
-        if item.id in seen:
-            first = doc.pos((*base, seen[item.id], "id")).line
-            problems.append(doc.problem((*base, i, "id"), f"duplicate {kind} id '{item.id}'",
-                                        f"first defined at line {first}; ids must be unique"))
-        else:
+    public: dict[tuple[str, str], tuple[PathKey, IdList, str]] = {}
+    for ids in lists:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(ids.items):
+            path = (*ids.path, i, "id")
+            if item.id in seen:
+                first = doc.pos((*ids.path, seen[item.id], "id")).line
+                problems.append(doc.problem(path, f"duplicate {ids.kind} id '{item.id}'",
+                                            f"first defined at line {first}; ids must be unique"))
+                continue
             seen[item.id] = i
+            key = (ids.kind, ids.public_id(item.id))
+            if key in public:
+                problems.append(_same_public_id(doc, path, (ids, item.id), public[key]))
+            else:
+                public[key] = (path, ids, item.id)
+    return problems
+
+
+def _same_public_id(doc: Document, path: PathKey, second: tuple[IdList, str],
+                    first: tuple[PathKey, IdList, str]) -> Problem:
+    at = doc.pos(first[0])
+    ids, item_id = second
+    owner = f"the {ids.parent[0]} id and the {ids.kind} id" if ids.parent else "ids"
+    return doc.problem(
+        path, f"{_named(ids, item_id)} has the same public id '{ids.public_id(item_id)}' as "
+              f"{_named(first[1], first[2])}",
+        f"first at line {at.line}, column {at.col}; briefing.json and links join {owner} with "
+        f"'-': rename one of the two")
+
+
+def _named(ids: IdList, item_id: str) -> str:
+    """``estimate 'c' of figure 'a-b'``."""
+    return f"{ids.kind} '{item_id}'" + (f" of {ids.parent[0]} '{ids.parent[1]}'" if ids.parent else "")
+
+
+def checked_refs(doc: Document, refs: Iterable[Reference],
+                 known: dict[str, list[str]]) -> list[Problem]:
+    """Each reference names a known id of its kind (a kind missing from ``known`` is not
+    checked), and no list names an id twice (``actors: [a, a]``, two citations of one
+    source): reported at the repeat."""
+    by_kind: dict[str, list[tuple[PathKey, str]]] = {}
+    first: dict[tuple[PathKey, str], PathKey] = {}
+    problems = []
+    for path, mark, value, scope in refs:
+        by_kind.setdefault(mark.kind, []).append((path, value))
+        if scope is None:
+            continue
+        if (scope, value) not in first:
+            first[scope, value] = path
+            continue
+        at = doc.pos(first[scope, value])
+        problems.append(doc.problem(path, f"{mark.kind} '{value}' appears twice in {scope[-1]}",
+                                    f"first at line {at.line}, column {at.col}; name each "
+                                    f"{mark.kind} once"))
+    for kind, values in by_kind.items():
+        if kind in known:
+            problems += references(doc, values, kind, known[kind])
     return problems
 
 
@@ -131,159 +208,6 @@ def references(doc: Document, values: Iterable[tuple[PathKey, str]], kind: str,
             ids = ids or KnownIds(known)  # indexed once, for every unknown id of the list
             problems.append(unknown_id(doc, path, kind, value, ids))
     return problems
-
-
-class SourceIndex:
-    """Normalised stored texts, for verbatim look-ups."""
-
-    ALIGNMENTS = 256  # places in a long text a hint considers, at most
-    SCORED = 64  # words of the needle compared at each place
-
-    def __init__(self, texts: dict[str, str]) -> None:
-        self._norm = {sid: normalise(text) for sid, text in texts.items()}
-        self._words: dict[str, _WordIndex] = {}  # built on a source's first hint
-        self.work = 0  # characters and positions examined by hints (tests: linear growth)
-
-    def __contains__(self, source_id: str) -> bool:
-        return source_id in self._norm
-
-    def find(self, source_id: str, words: str) -> bool:
-        """True when ``words`` occur verbatim (after normalisation) in the source, as whole
-        words where the script separates words with spaces (see ``whole_words``)."""
-        needle = normalise(words)
-        if not needle:
-            return False
-        hay = self._norm[source_id]
-        at = hay.find(needle)
-        while at >= 0:
-            if whole_words(hay, at, at + len(needle)):
-                return True
-            at = hay.find(needle, at + 1)
-        return False
-
-    def closest(self, source_id: str, words: str) -> str:
-        """The passage of the source that best matches ``words`` (for hints).
-
-        The longest block the needle shares with the text is looked for in a window around
-        where the needle's rarest words occur (see ``_window``), not in the whole text: the
-        cost of a hint is bounded by the needle's length, whatever the text's size.
-        """
-        hay, needle = self._norm[source_id], normalise(words)
-        lo, hi = self._window(source_id, needle)
-        if hi - lo < 8 or (hi - lo) * len(needle) > 50_000_000:  # keep hints cheap
-            return ""
-        self.work += hi - lo
-        matcher = difflib.SequenceMatcher(None, hay[lo:hi], needle, autojunk=False)
-        match = matcher.find_longest_match(0, hi - lo, 0, len(needle))
-        if match.size < 8:
-            return ""
-        # Line the needle up on its longest common block, then widen to whole words: a letter
-        # missing or added elsewhere in the needle must not cut a word of the passage.
-        at = lo + match.a - match.b
-        start, end = max(0, at), min(len(hay), at + len(needle))
-        while 0 < start < len(hay) and _in_word(hay, start - 1) and _in_word(hay, start):
-            start -= 1
-        while 0 < end < len(hay) and _in_word(hay, end - 1) and _in_word(hay, end):
-            end += 1
-        return hay[start:end].strip()
-
-    def _window(self, source_id: str, needle: str) -> tuple[int, int]:
-        """Where in the text to look for ``needle``: all of a short text; in a long one, the
-        needle's length and a margin around the place most of its words line up on.
-
-        Each word of the text is indexed once per source (on the first hint). The positions of
-        the needle's rarest words (at most ``ALIGNMENTS`` of them) each propose where the needle
-        would start; each proposal is scored by how many of the needle's first ``SCORED`` words
-        the text has at their places there, and the best (earliest on a tie) wins.
-        """
-        hay = self._norm[source_id]
-        margin = len(needle) // 2 + 64
-        if len(hay) <= len(needle) + 4 * margin:
-            return 0, len(hay)
-        index = self._words.get(source_id)
-        if index is None:
-            index = self._words[source_id] = _WordIndex(hay)
-        mine = _needle_words(needle)
-        proposed: set[int] = set()
-        for count, j, word in sorted((len(index.postings.get(w, ())), j, w) for j, w in mine):
-            if count:
-                proposed.update(i - j for i in index.postings[word][:self.ALIGNMENTS - len(proposed)])
-            if len(proposed) >= self.ALIGNMENTS:
-                break
-        if not proposed:
-            return 0, 0
-        scored = mine[:self.SCORED]
-        self.work += len(proposed) * len(scored)
-        words = index.words
-        best = max(sorted(proposed), key=lambda a: sum(
-            1 for j, w in scored if 0 <= a + j < len(words) and words[a + j] == w))
-        at = index.starts[min(max(best, 0), len(index.starts) - 1)]
-        return max(0, at - margin), min(len(hay), at + len(needle) + margin)
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _needle_words(needle: str) -> list[tuple[int, str]]:
-    return [(j, m.group().casefold()) for j, m in enumerate(_WORD.finditer(needle))]
-
-
-class _WordIndex:
-    """The words of a normalised text: each one's character offset and case-folded form, and
-    the word indices of each case-folded word."""
-
-    def __init__(self, hay: str) -> None:
-        self.starts: list[int] = []
-        self.words: list[str] = []
-        self.postings: dict[str, list[int]] = {}
-        for i, m in enumerate(_WORD.finditer(hay)):
-            word = m.group().casefold()
-            self.starts.append(m.start())
-            self.words.append(word)
-            self.postings.setdefault(word, []).append(i)
-
-
-def _in_word(text: str, i: int) -> bool:
-    """A letter or digit, or ' - , . between two of them (don't, 10,000, U.S)."""
-    ch = text[i]
-    return ch.isalnum() or (ch in "'-,." and 0 < i < len(text) - 1
-                            and text[i - 1].isalnum() and text[i + 1].isalnum())
-
-
-# Scripts that do not separate words with spaces (Han, kana, Thai, Lao, Khmer, Myanmar,
-# Tibetan) or attach particles to words (Hangul): a match there may start or end anywhere.
-_UNSPACED = ((0x0E00, 0x0FFF), (0x1000, 0x109F), (0x1100, 0x11FF), (0x1780, 0x17FF),
-             (0x2E80, 0x2FDF), (0x3040, 0x318F), (0x31A0, 0x9FFF), (0xA960, 0xA97F),
-             (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFF66, 0xFFDC), (0x20000, 0x3FFFF))
-
-
-def _spaced_word_char(ch: str) -> bool:
-    """A letter, digit or combining mark of a script that separates words with spaces."""
-    if ch.isascii():
-        return ch.isalnum()
-    if unicodedata.category(ch)[0] not in "LMN":
-        return False
-    code = ord(ch)
-    return not any(lo <= code <= hi for lo, hi in _UNSPACED)
-
-
-def whole_words(hay: str, start: int, end: int) -> bool:
-    """``hay[start:end]`` neither starts nor ends inside a word of a space-separated script.
-
-    "kill of Kim" is not in "skill of Kim" nor "Kim" in "Kimchi", and "200" is not in
-    "1,200"; in Chinese, Japanese or Korean (particles attach to the word) any span counts.
-    """
-    if start > 0 and _spaced_word_char(hay[start]):
-        before = hay[start - 1]
-        if _spaced_word_char(before) or (before in ",." and hay[start].isdigit()
-                                         and start > 1 and hay[start - 2].isdigit()):
-            return False
-    if end < len(hay) and _spaced_word_char(hay[end - 1]):
-        after = hay[end]
-        if _spaced_word_char(after) or (after in ",." and hay[end - 1].isdigit()
-                                        and end + 1 < len(hay) and hay[end + 1].isdigit()):
-            return False
-    return True
 
 
 def verbatim(doc: Document, index: SourceIndex, path: PathKey, source_id: str, words: str,

@@ -181,6 +181,11 @@ CASES: dict[str, Files] = {
                                   "        citations: [art]\n      - id: est\n        value: 1300\n"
                                   "        qualifier: exact\n        estimators: [kim-jong-un]\n"
                                   "        citations: [art]\n"),
+    # figure a + estimate b-c and figure a-b + estimate c would both be fact 'a-b-c'
+    "id-estimate-public-id-collision": rich(
+        "figures.yaml", FIGURES,
+        FIGURES.replace("id: casualties", "id: a").replace("id: est", "id: b-c")
+        + FIGURES.replace("figures:\n", "").replace("id: casualties", "id: a-b").replace("id: est", "id: c")),
     "ref-unknown-source": briefing("      - source: art\n", "      - source: arts\n"),
     "ref-unknown-actor": rich("quotes.yaml", "speaker: kim-jong-un", "speaker: kim-jong-il"),
     "ref-unknown-actor-none-defined": {"content/demo/timeline.yaml": TIMELINE},

@@ -6,7 +6,7 @@
   key and value, problems) on real files, the bench/ corpus and thousands of mutated snippets
   (tags, anchors, aliases, duplicate keys, nesting, several documents, control characters,
   syntax errors), with libyaml and pure Python.
-* ``verify.normalise`` against its regular-expression definition.
+* ``sourcetext.normalise`` against its regular-expression definition.
 * ``escape.md`` against its character-by-character definition.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import load, verify
+from generator import load, sourcetext
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -109,7 +109,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def _reference_normalise(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(verify._TYPOGRAPHIC)).strip()
+    return _SPACE.sub(" ", text.translate(sourcetext._TYPOGRAPHIC)).strip()
 
 
 def test_normalise_equals_its_regex_definition() -> None:
@@ -119,7 +119,7 @@ def test_normalise_equals_its_regex_definition() -> None:
                 "\u200bab'\"-é김")
     samples = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(20_000)]
     samples += [f"a{chr(c)}b {chr(c)}" for c in range(0x110000) if not 0xD800 <= c < 0xE000]
-    assert [s for s in samples if verify.normalise(s) != _reference_normalise(s)] == []
+    assert [s for s in samples if sourcetext.normalise(s) != _reference_normalise(s)] == []
 
 
 def _reference_md(value: object) -> str:

@@ -16,7 +16,8 @@ import pytest
 from conftest import build_tree, hang_guard
 from generator import cli
 from generator.load import Document
-from generator.verify import KnownIds, SourceIndex, references, verbatim
+from generator.sourcetext import SourceIndex
+from generator.verify import KnownIds, references, verbatim
 
 SYLLABLES = ["ka", "ro", "mi", "sun", "te", "lo", "var", "en", "pri", "dos", "ul", "ny", "ge"]
 

@@ -17,7 +17,7 @@ from generator.load import Document, parse_yaml
 from generator.pipeline import load_site
 from generator.render import environment, render_site
 from generator.validate import validate
-from generator.verify import SourceIndex
+from generator.sourcetext import SourceIndex
 
 ARTICLES = sorted((ROOT / "content/kursk/sources").glob("*.txt"))
 UPI = ROOT / "content/kursk/sources/002_b7ed67aba3465e8b.txt"

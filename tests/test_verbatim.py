@@ -8,7 +8,7 @@ import pytest
 
 from conftest import MINIMAL, build_tree
 from generator import cli
-from generator.verify import SourceIndex
+from generator.sourcetext import SourceIndex
 
 
 @pytest.mark.parametrize("text,words,found", [
