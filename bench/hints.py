@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.load import Document  # noqa: E402
-from generator.project import load_site  # noqa: E402
+from generator.pipeline import load_site  # noqa: E402
 from generator.verify import references  # noqa: E402
 
 

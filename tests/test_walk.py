@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from generator import model as m
 from generator.briefing import load_briefing
 from generator.load import load_yaml
-from generator.project import load_site
+from generator.pipeline import load_site
 from generator.render import Helpers, environment, render_site
 from generator.validate import validate
 from generator.walk import _plan, defines, walk
