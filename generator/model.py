@@ -2,6 +2,10 @@
 
 Every field has a description; they feed the JSON Schema and the docs. Values arrive as
 strings from the strict loader (see ``load.py``) and are typed here.
+
+Over 300 lines on purpose: the whole content format in one file, field types first, then one
+model per YAML file, so an editor of the format sees all of it (docs/content-format.md and the
+JSON Schema are generated from, or checked against, these descriptions).
 """
 
 from __future__ import annotations
