@@ -63,7 +63,10 @@ def _rss_mb() -> float:
 def _child(stage: str, project: Path, opts: dict) -> dict:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     started = time.perf_counter()
-    from generator.pipeline import load_site
+    try:
+        from generator.pipeline import load_site
+    except ImportError:  # a checkout from before pipeline.py (compare mode)
+        from generator.project import load_site  # type: ignore[attr-defined,no-redef]
     from generator.render import environment, render_site
 
     if stage == "build":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import emit, outdir
 from .errors import BuildError, user_error
@@ -30,7 +30,7 @@ def mkdocs_config(root: Path, site_dir: Path | None = None, *, strict: bool | No
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         raise BuildError(f"{config_file} not found")
-    overrides: dict[str, object] = {} if site_dir is None else {"site_dir": str(site_dir)}
+    overrides: dict[str, Any] = {} if site_dir is None else {"site_dir": str(site_dir)}
     if strict is not None:
         overrides["strict"] = strict
     try:
@@ -72,7 +72,7 @@ def _build_into(root: Path, target: Path, strict: bool) -> None:
             config = mkdocs_config(root, tmp, strict=strict)
             config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
             try:
-                config.plugins["briefsite"].driven = True  # content problems raise ContentError
+                config.plugins["briefsite"].driven = True  # type: ignore[attr-defined]  # ContentError raised
                 build(config)
             finally:
                 config.plugins.on_shutdown()

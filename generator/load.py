@@ -248,7 +248,7 @@ def _node(event: Any, get: Any, path: PathKey, depth: int, at: _Positions | None
         value = event.value
         return None if not event.style and value in _NULLS else value
     if event is None:
-        raise _Refused(yaml.Mark("", 0, 0, 0, None, None), "unexpected end of file")
+        raise _Refused(yaml.Mark("", 0, 0, 0, "", 0), "unexpected end of file")
     if cls is _ALIAS or event.anchor is not None or event.tag is not None:
         _refuse_decoration(event)
     if at is not None:

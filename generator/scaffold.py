@@ -71,7 +71,7 @@ class _Dumper(yaml.SafeDumper):
     """Safe YAML in the style of the docs: indented lists, dates unquoted (they are text to
     briefsite's loader, and to YAML 1.2 editors, either way)."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
         key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()}
 
