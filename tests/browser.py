@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import build_tree
+from conftest import add_site_files, build_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -88,11 +88,7 @@ def build_project(tmp_path_factory: pytest.TempPathFactory, name: str,
                 shutil.copytree(copy_from, root)
             root.mkdir(exist_ok=True)
             build_tree(root, files or {})
-            shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-            shutil.copytree(ROOT / "templates", root / "templates", dirs_exist_ok=True)
-            for sub in ("docs", "overrides"):
-                shutil.copytree(ROOT / "site_config" / sub, root / "site_config" / sub,
-                                dirs_exist_ok=True)
+            add_site_files(root, templates=True)
             _BUILT[name] = build_site(root, site_dir=base / "site")
         return _BUILT[name]
 

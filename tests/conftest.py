@@ -93,6 +93,18 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def add_site_files(root: Path, *, templates: bool = False) -> Path:
+    """Make ``root`` a buildable project: this repository's mkdocs.yml, theme overrides and
+    static assets (and its templates, if asked), beside whatever content ``root`` holds."""
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    for sub in ("overrides", "docs"):
+        if (ROOT / "site_config" / sub).is_dir():
+            shutil.copytree(ROOT / "site_config" / sub, root / "site_config" / sub, dirs_exist_ok=True)
+    if templates:
+        shutil.copytree(ROOT / "templates", root / "templates", dirs_exist_ok=True)
+    return root
+
+
 def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write ``{relative path: content}`` under ``root`` and return ``root``."""
     for rel, content in files.items():

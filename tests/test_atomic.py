@@ -55,13 +55,10 @@ def isolated_mkdocs_logger() -> Iterator[None]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal project with the shipped mkdocs.yml, theme overrides, assets and templates,
     built once; each test gets a copy."""
-    from conftest import MINIMAL, build_tree
+    from conftest import MINIMAL, add_site_files, build_tree
 
     root = build_tree(tmp_path_factory.mktemp("built") / "project", MINIMAL)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for sub in ("overrides", "docs"):
-        shutil.copytree(ROOT / "site_config" / sub, root / "site_config" / sub)
-    shutil.copytree(ROOT / "templates", root / "templates")
+    add_site_files(root, templates=True)
     logger = logging.getLogger("mkdocs")
     saved = (logger.handlers[:], logger.level, logger.propagate)
     build_site(root)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, add_site_files
 from generator import cli, model
 from generator.project import SiteConfig
 
@@ -22,11 +22,7 @@ DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *so
 
 def _copy_fixture(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    for sub in ("overrides", "docs"):
-        if (ROOT / "site_config" / sub).is_dir():
-            shutil.copytree(ROOT / "site_config" / sub, tmp_path / "site_config" / sub)
-    return tmp_path
+    return add_site_files(tmp_path)
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:

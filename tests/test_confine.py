@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, build_tree, hang_guard
+from conftest import MINIMAL, ROOT, build_tree, hang_guard
 from generator import cli, paths
 from generator.emit import render_to
 
@@ -133,9 +133,8 @@ def test_render_copies_no_asset_from_outside(root: Path, outside: Path, tmp_path
 @pytest.mark.site
 def test_build_publishes_nothing_from_outside(root: Path, outside: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    shutil.copy(Path(__file__).resolve().parent.parent / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(Path(__file__).resolve().parent.parent / "site_config/overrides",
-                    root / "site_config/overrides")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_config/overrides", root / "site_config/overrides")
     link(root, "site_config/docs/more", outside)
     status, out, err = run(root, capsys, "build")
     assert status == 1 and "site_config/docs/more: links outside the project" in err

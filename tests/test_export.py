@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_with_hash_seed
+from conftest import ROOT, add_site_files, run_with_hash_seed
 from generator import export, feed
 from generator.build import build_site
 from generator.pipeline import run
@@ -205,10 +205,7 @@ def test_feed_with_site_url_links_absolutely(minimal: Path) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, Path]:
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for sub in ("overrides", "docs"):
-        if (ROOT / "site_config" / sub).is_dir():
-            shutil.copytree(ROOT / "site_config" / sub, root / "site_config" / sub)
+    add_site_files(root)
     out = build_site(root, site_dir=root / "out")
     return run(root).site, out
 

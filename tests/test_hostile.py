@@ -25,7 +25,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -37,7 +36,7 @@ from typing import Any
 import markdown
 import pytest
 
-from conftest import MINIMAL, ROOT, build_tree, hang_guard
+from conftest import MINIMAL, ROOT, add_site_files, build_tree, hang_guard
 from generator import cli, export
 from generator.build import build_site
 from generator.pipeline import run
@@ -221,10 +220,7 @@ def write_project(root: Path, files: dict[str, Any], texts: dict[str, str],
         build_tree(root, {rel: "\n".join(lines) + "\n"})
     build_tree(root, dict(texts))
     if mkdocs:
-        shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-        for sub in ("overrides", "docs"):
-            if (ROOT / "site_config" / sub).is_dir():
-                shutil.copytree(ROOT / "site_config" / sub, root / "site_config" / sub)
+        add_site_files(root)
     return located
 
 

@@ -11,7 +11,6 @@ Material for MkDocs" link: generated pages never link anywhere else.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,7 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from browser import DEMO_FIXTURE, ROOT, built_site, demo_site, html_pages  # noqa: F401  (fixtures)
-from conftest import MINIMAL, build_tree
+from conftest import MINIMAL, add_site_files, build_tree
 
 pytestmark = pytest.mark.site
 
@@ -216,9 +215,7 @@ def test_tricky_source_url_reaches_the_page_intact(tmp_path: Path) -> None:
     files["content/demo/sources.yaml"] = files["content/demo/sources.yaml"].replace(
         "    label: Article\n", f"    label: Article\n    url: \"{TRICKY_URL}\"\n")
     root = build_tree(tmp_path / "project", files)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / "site_config" / name, root / "site_config" / name)
+    add_site_files(root)
     from generator.build import build_site
 
     site = build_site(root, site_dir=tmp_path / "site")
