@@ -3,7 +3,7 @@
 ``on_config`` runs it (nothing is written) and applies the site settings; ``on_files`` hands
 the pages to MkDocs as generated files; ``on_post_build`` writes the exports. While serving,
 the instance (and its ``SiteCache``) lives across rebuilds and ``cache.Rebuild`` says which
-pages a dirty rebuild may skip; the page hooks keep memory flat (``pagememory``).
+pages a dirty rebuild may skip; ``mkdocs_parts`` holds the MkDocs-typed pieces.
 """
 
 from __future__ import annotations
@@ -25,25 +25,13 @@ from .cache import Rebuild, SiteCache
 from .emit import write_files
 from .errors import ContentError, Problem
 from .export import each_file
-from .pagememory import PageMemory
+from .mkdocs_parts import PageMemory, Unchanged, not_dirty_warning
 from .pipeline import Rendered, run
 from .render import mkdocs_settings
 
 log = logging.getLogger("mkdocs.plugins.briefsite")
 serve_log = logging.getLogger("briefsite.serve")
 WATCHED = ("content", "templates", "site_config")
-
-
-class _Unchanged(File):
-    """A page whose Markdown is as in the previous build: a dirty build skips it."""
-
-    def is_modified(self) -> bool:
-        return False
-
-
-def _not_dirty_warning(record: logging.LogRecord) -> bool:
-    # "pages may be stale" (under strict it aborts every rebuild): Rebuild prevents exactly that.
-    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 class _Options(base.Config):
@@ -66,10 +54,10 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         # With this hook MkDocs keeps one instance per process: each command starts afresh.
         self.__init__(command, dirty)  # type: ignore[misc]
         if dirty:  # briefsite serve, or mkdocs serve --dirty
-            logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+            logging.getLogger("mkdocs.commands.build").addFilter(not_dirty_warning)
 
     def on_shutdown(self) -> None:
-        logging.getLogger("mkdocs.commands.build").removeFilter(_not_dirty_warning)
+        logging.getLogger("mkdocs.commands.build").removeFilter(not_dirty_warning)
         self.__init__()  # type: ignore[misc]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -102,7 +90,7 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         # The home page first: on a full dirty rebuild Material's search index then replaces
         # every previous entry (it drops those under the first page's path, here "").
         for path in sorted(self.rendered.pages, key=lambda p: (p != "index.md", p)):
-            kind = _Unchanged if self.rebuild.unchanged(path) else File
+            kind = Unchanged if self.rebuild.unchanged(path) else File
             files.append(kind.generated(config, path, content=self.rendered.pages[path]))
         return files
 
