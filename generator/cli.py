@@ -171,14 +171,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .devserver import serve
 
     host, port = args.dev_addr
-    try:
-        serve(args.project, host, port)
-    except KeyboardInterrupt:
-        print("interrupted; stopped serving", file=sys.stderr)
-        return 130
-    except Terminated:
-        print("terminated; stopped serving", file=sys.stderr)
-        return 128 + signal.SIGTERM
+    serve(args.project, host, port)  # until Ctrl-C (exit 130) or SIGTERM (143)
     return 0
 
 
@@ -293,6 +286,10 @@ def _configure_logging(args: argparse.Namespace) -> None:
     logger.setLevel(logging.DEBUG if args.debug else logging.INFO if serving else logging.WARNING)
 
 
+_KEPT = "the previous site was left as it was"
+_LEFT = {"serve": "stopped serving"}  # what an interrupted command leaves, if not _KEPT
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         return _COMMANDS[args.command](args)
@@ -311,10 +308,10 @@ def _run(args: argparse.Namespace) -> int:
               "    hint: run again with --debug for a traceback, and report it", file=sys.stderr)
         return 3
     except KeyboardInterrupt:
-        print("interrupted; the previous site was left as it was", file=sys.stderr)
+        print(f"interrupted; {_LEFT.get(args.command, _KEPT)}", file=sys.stderr)
         return 130
     except Terminated:
-        print("terminated; the previous site was left as it was", file=sys.stderr)
+        print(f"terminated; {_LEFT.get(args.command, _KEPT)}", file=sys.stderr)
         return 128 + signal.SIGTERM
 
 

@@ -411,6 +411,7 @@ def test_ctrl_c_stops_serve_with_status_130(served: Served) -> None:
     served.proc.send_signal(signal.SIGINT)
     assert served.proc.wait(timeout=60) == 130, served.log()
     assert "Traceback" not in served.log()
+    assert "interrupted; stopped serving" in served.log()
 
 
 def test_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
