@@ -58,6 +58,17 @@ def parser() -> argparse.ArgumentParser:
                                        "templates/ or site_config/ change.")
     serve.add_argument("--dev-addr", type=_dev_addr, default="127.0.0.1:8000", metavar="HOST:PORT",
                        help="address to serve on, port 1-65535 (default: 127.0.0.1:8000)")
+    init = sub.add_parser("init", help="start a new project in DIR",
+                          description="Create a project that checks, builds and publishes as it "
+                                      "is: content/, site_config/site.yaml, mkdocs.yml, "
+                                      "requirements.txt (this briefsite, pinned), a GitHub Pages "
+                                      "workflow, schema/, .gitignore and a README with next "
+                                      "steps. Never overwrites a file (exit 2).")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="folder for the project, new or existing (default: the current "
+                           "folder; a relative DIR is taken from the -C folder)")
+    init.add_argument("--example", action="store_true",
+                      help="add one small example briefing built from an invented article")
     _toolkit_parsers(sub)
     return p
 
@@ -132,10 +143,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(problems)
         return 1
     assert site is not None
+    if not site.briefings:
+        print("note: no briefings yet; start one with: briefsite new SLUG", file=sys.stderr)
     facts = sum(len(b.facts) for b in site.briefings)
     cites = sum(len(f.citations) for b in site.briefings for f in b.facts)
     print(f"ok: {len(site.briefings)} briefing(s), {facts} facts, {cites} citations verified "
           f"in {time.perf_counter() - started:.2f}s")
+    return 0
+
+
+@_command
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start a new project."""
+    from .starter import init
+
+    folder = args.project / args.dir
+    init(folder, example=args.example)
+    print(f"created a briefsite project in {folder}; next: see {folder / 'README.md'}")
     return 0
 
 

@@ -95,10 +95,7 @@ def content_folders(root: Path) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(rel, 0, 0, f"'{name}' is not a briefing folder",
                                     "content/ holds one folder per briefing (and README.md); "
                                     "move other files out of it"))
-    if not folders and not problems:
-        problems.append(Problem("content", 0, 0, "no briefings found",
-                                "create one with: briefsite new SLUG"))
-    return folders, problems
+    return folders, problems  # none at all is a new project: its home page says so
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], Document | None]:
