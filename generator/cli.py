@@ -34,8 +34,10 @@ def parser() -> argparse.ArgumentParser:
                "build problems, 2 usage error, 3 internal error, 130 interrupted (Ctrl-C), "
                "143 terminated (SIGTERM); an interrupted build leaves the previous site as it was.")
     p.add_argument("--version", action="version", version=f"briefsite {__version__}")
-    p.add_argument("-C", "--project", type=Path, default=Path("."), metavar="DIR",
-                   help="project root holding content/ and site_config/ (default: current directory)")
+    p.add_argument("-C", "--project", type=Path, default=None, metavar="DIR",
+                   help="project root holding content/ and site_config/ (default: the nearest "
+                        "folder at or above the current one with a mkdocs.yml that uses the "
+                        "briefsite plugin, or a site_config/site.yaml)")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("check", help="validate every briefing and verify every citation",
@@ -273,6 +275,7 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``briefsite`` console script."""
     args = parser().parse_args(argv)
+    _find_project(args)
     _configure_logging(args)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
@@ -281,6 +284,22 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _find_project(args: argparse.Namespace) -> None:
+    """Without -C: the project the current folder is in (init: the current folder itself).
+
+    Relative output folders stay relative to the current folder, as the docs say."""
+    if args.project is not None:
+        return
+    from .project import find_root
+
+    found = None if args.command == "init" else find_root(Path.cwd())
+    args.project = Path(os.path.relpath(found)) if found else Path(".")  # paths print as typed
+    for name in ("out", "site_dir", "dir"):
+        value = getattr(args, name, None)
+        if isinstance(value, Path) and not value.is_absolute() and found is not None:
+            setattr(args, name, Path.cwd() / value)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
