@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import shutil
@@ -83,3 +84,19 @@ def test_typo_example_shows_the_real_error(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / path).write_text("".join(lines), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert _normal(_run(command, capsys), tmp_path) == expected
+
+
+def test_license_is_the_mit_text() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n") and "Copyright (c) " in text and "briefsite contributors" in text
+    assert "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND" in text
+
+
+def test_docs_name_the_editor_extensions_and_what_they_complete() -> None:
+    toolkit = (ROOT / "docs/toolkit.md").read_text(encoding="utf-8")
+    assert "Red Hat's YAML extension" in toolkit and "yaml-language-server" in toolkit
+    schema = json.loads((ROOT / "schema/figures.schema.json").read_text(encoding="utf-8"))
+    fields = re.search(r"offers its fields \(([^)]*)\)", toolkit)[1]  # type: ignore[index]
+    assert sorted(re.findall(r"`([a-z_]+)`", fields)) == sorted(schema["$defs"]["Estimate"]["properties"])
+    offered = re.search(r"`qualifier: ` offers ([^\n]*\n[^\n]*)", toolkit)[1]  # type: ignore[index]
+    assert re.findall(r"`([a-z-]+)`", offered) == schema["$defs"]["Qualifier"]["enum"]
