@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, build_tree
+
 from generator import cli, mkdocs_defaults
 
 pytestmark = pytest.mark.site

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+
 from generator import starter
 
 NOT_PROJECT = (".git", ".venv", ".venv-latest", "site", ".briefsite-cache", "test-artifacts", ".tools",

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import KURSK, ROOT
+
 from generator import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -102,7 +101,7 @@ def test_serve_from_the_wheel(installed: tuple[Path, dict[str, str]], tmp_path: 
         deadline = time.monotonic() + 120
         while page is None and time.monotonic() < deadline and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/example/", timeout=5) as resp:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/example/", timeout=5) as resp:
                     page = resp.read().decode("utf-8")
             except OSError:
                 time.sleep(0.3)
