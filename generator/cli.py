@@ -39,8 +39,10 @@ def parser() -> argparse.ArgumentParser:
                "build problems, 2 usage error, 3 internal error, 130 interrupted (Ctrl-C), "
                "143 terminated (SIGTERM); an interrupted build leaves the previous site as it was.")
     p.add_argument("--version", action="version", version=f"briefsite {__version__}")
-    p.add_argument("-C", "--project", type=Path, default=Path("."), metavar="DIR",
-                   help="project root holding content/ and site_config/ (default: current directory)")
+    p.add_argument("-C", "--project", type=Path, default=None, metavar="DIR",
+                   help="project root holding content/ and site_config/ (default: the nearest "
+                        "folder at or above the current one with a mkdocs.yml that uses the "
+                        "briefsite plugin, or a site_config/site.yaml)")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("check", help="validate every briefing and verify every citation",
@@ -63,6 +65,17 @@ def parser() -> argparse.ArgumentParser:
                                        "templates/ or site_config/ change.")
     serve.add_argument("--dev-addr", type=_dev_addr, default="127.0.0.1:8000", metavar="HOST:PORT",
                        help="address to serve on, port 1-65535 (default: 127.0.0.1:8000)")
+    init = sub.add_parser("init", help="start a new project in DIR",
+                          description="Create a project that checks, builds and publishes as it "
+                                      "is: content/, site_config/site.yaml, mkdocs.yml, "
+                                      "requirements.txt (this briefsite, pinned), a GitHub Pages "
+                                      "workflow, schema/, .gitignore and a README with next "
+                                      "steps. Never overwrites a file (exit 2).")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="folder for the project, new or existing (default: the current "
+                           "folder; a relative DIR is taken from the -C folder)")
+    init.add_argument("--example", action="store_true",
+                      help="add one small example briefing built from an invented article")
     _toolkit_parsers(sub)
     return p
 
@@ -137,10 +150,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(problems)
         return 1
     assert site is not None
+    if not site.briefings:
+        print("note: no briefings yet; start one with: briefsite new SLUG", file=sys.stderr)
     facts = sum(len(b.facts) for b in site.briefings)
     cites = sum(len(f.citations) for b in site.briefings for f in b.facts)
     print(f"ok: {len(site.briefings)} briefing(s), {facts} facts, {cites} citations verified "
           f"in {time.perf_counter() - started:.2f}s")
+    return 0
+
+
+@_command
+def cmd_init(args: argparse.Namespace) -> int:
+    """Start a new project."""
+    from .starter import init
+
+    folder = args.project / args.dir
+    init(folder, example=args.example)
+    print(f"created a briefsite project in {folder}; next: see {folder / 'README.md'}")
     return 0
 
 
@@ -247,6 +273,7 @@ def _terminate(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``briefsite`` console script."""
     args = parser().parse_args(argv)
+    _find_project(args)
     _configure_logging(args)
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
@@ -255,6 +282,22 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _find_project(args: argparse.Namespace) -> None:
+    """Without -C: the project the current folder is in (init: the current folder itself).
+
+    Relative output folders stay relative to the current folder, as the docs say."""
+    if args.project is not None:
+        return
+    from .project import find_root
+
+    found = None if args.command == "init" else find_root(Path.cwd())
+    args.project = Path(os.path.relpath(found)) if found else Path(".")  # paths print as typed
+    for name in ("out", "site_dir", "dir"):
+        value = getattr(args, name, None)
+        if isinstance(value, Path) and not value.is_absolute() and found is not None:
+            setattr(args, name, Path.cwd() / value)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

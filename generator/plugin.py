@@ -17,10 +17,10 @@ from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority, get_plugins
 from mkdocs.structure.files import File, Files
 
-from . import outdir
+from . import mkdocs_defaults, outdir
 from .cache import Rebuild, SiteCache
 from .emit import write_files
 from .errors import ContentError, Problem
@@ -61,6 +61,7 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         self.__init__()  # type: ignore[misc]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._add_defaults(config)
         root = Path(config.config_file_path).resolve().parent
         if self.command == "serve" and (self.cache is None or self.cache.root != root):
             self.cache = SiteCache(root)
@@ -85,8 +86,44 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
             (config.theme if key == "language" else config)[key] = value
         return config
 
+    def _add_defaults(self, config: MkDocsConfig) -> None:
+        """What the pages need (``mkdocs_defaults``), unless mkdocs.yml sets it already."""
+        theme = config.theme
+        try:
+            add = mkdocs_defaults.additions(
+                theme=theme.name, extensions_used=config.markdown_extensions,
+                settings=config.mdx_configs, features=theme.get("features", []),
+                font=theme.get("font"), custom_dir=theme.custom_dir,
+                extra_css=[str(css) for css in config.extra_css], plugins=list(config.plugins))
+        except ValueError as exc:
+            raise PluginError(str(exc)) from None
+        config.markdown_extensions += add.extensions
+        for name, settings in add.extension_settings.items():
+            config.mdx_configs.setdefault(name, {}).update(settings)
+        theme["features"] = [*theme.get("features", []), *add.features]
+        if add.no_font:
+            theme["font"] = False
+        if add.overrides is not None:
+            theme.dirs.insert(1 if theme.custom_dir else 0, str(add.overrides))
+        if add.css is not None:
+            config.extra_css.append(add.css)
+        if add.search:  # as if listed: MkDocs runs its on_config right after this one
+            search = get_plugins()["material/search"].load()()
+            search.load_config({}, config.config_file_path)
+            search.on_startup(command=self.command, dirty=self.dirty)
+            config.plugins["material/search"] = search
+
+    @event_priority(-100)  # after every other plugin and hook (mkdocs.yml's hooks:)
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        missing = mkdocs_defaults.still_missing(config.theme.name, config.markdown_extensions)
+        if missing:
+            raise PluginError("; ".join(missing))
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.rendered is not None
+        if files.get_file_from_path(mkdocs_defaults.CSS) is None:  # the project has no own copy
+            files.append(File.generated(config, mkdocs_defaults.CSS,
+                                        abs_src_path=str(mkdocs_defaults.css_file())))
         # The home page first: on a full dirty rebuild Material's search index then replaces
         # every previous entry (it drops those under the first page's path, here "").
         for path in sorted(self.rendered.pages, key=lambda p: (p != "index.md", p)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,26 @@ from .validate import validate
 from .verify import references
 
 CONFIG_FILE = "site_config/site.yaml"
+# mkdocs.yml names the plugin as "- briefsite" (or "briefsite:" with options). mkdocs.yml may
+# hold Python tags, so it is searched as text, never loaded here.
+_USES_PLUGIN = re.compile(r"^\s*(?:-\s*)?briefsite\s*(?::|#|$)", re.MULTILINE)
+
+
+def find_root(start: Path) -> Path | None:
+    """The project ``start`` is in: the nearest folder at or above it that holds a
+    ``mkdocs.yml`` using the briefsite plugin, or ``site_config/site.yaml``; else ``None``."""
+    start = Path(os.path.abspath(start))
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file() or _uses_plugin(folder / "mkdocs.yml"):
+            return folder
+    return None
+
+
+def _uses_plugin(path: Path) -> bool:
+    try:
+        return path.is_file() and bool(_USES_PLUGIN.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return False
 
 
 class SiteConfig(Model):
@@ -95,10 +116,7 @@ def content_folders(root: Path) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(rel, 0, 0, f"'{name}' is not a briefing folder",
                                     "content/ holds one folder per briefing (and README.md); "
                                     "move other files out of it"))
-    if not folders and not problems:
-        problems.append(Problem("content", 0, 0, "no briefings found",
-                                "create one with: briefsite new SLUG"))
-    return folders, problems
+    return folders, problems  # none at all is a new project: its home page says so
 
 
 def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], Document | None]:
@@ -106,7 +124,8 @@ def load_config(root: Path) -> tuple[SiteConfig | None, list[Problem], Document 
     path = root / CONFIG_FILE
     if not os.path.lexists(path):
         return None, [Problem(CONFIG_FILE, 0, 0, "missing site settings file",
-                              "create it with at least title: and description:")], None
+                              "create it with at least title: and description: (or start a new "
+                              "project with: briefsite init)")], None
     doc, problems = load_yaml(path, CONFIG_FILE, root=real_root(root))
     if doc is None:
         return None, problems, None

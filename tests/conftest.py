@@ -20,12 +20,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# A frozen real-world project (the first briefing this repository shipped): tests of the tool
+# read it, never the project's own content/, which a fork replaces (tests/test_fork.py).
+KURSK = Path(__file__).resolve().parent / "fixtures" / "kursk"
 
 
 # The quick loop, `pytest -m "not slow and not browser"`, leaves out what builds whole sites,
 # starts servers or external checkers, or runs long property searches.
 SLOW_MODULES = {"test_serve.py", "test_html_valid.py", "test_portability.py", "test_check_properties.py",
-                "test_fast_paths.py"}
+                "test_fast_paths.py", "test_fork.py", "test_wheel.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, add_site_files, run_with_hash_seed
+from conftest import KURSK, add_site_files, run_with_hash_seed
 from generator import export, feed
 from generator.build import build_site
 from generator.pipeline import run
@@ -32,7 +32,7 @@ def _site(root: Path) -> Site:
 
 @pytest.fixture(scope="module")
 def kursk() -> Site:
-    return _site(ROOT)
+    return _site(KURSK)
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -87,11 +87,13 @@ def test_disagreement_note_where_estimates_differ(shipped: tuple[Site, Path]) ->
             assert ("Estimates disagree" in part) == figure.disagrees, figure.id
 
 
-def test_kursk_casualty_estimates_side_by_side(shipped: tuple[Site, Path]) -> None:
-    _, out = shipped
-    text = " ".join(_text(out / "kursk/numbers/index.html").split())
-    assert "Estimates disagree" in text
-    assert "about 1,200" in text and "4,000" in text
+def test_figures_where_estimates_disagree_show_every_estimate(shipped: tuple[Site, Path]) -> None:
+    site, out = shipped
+    for b in site.published:
+        text = " ".join(_text(out / b.slug / "numbers/index.html").split())
+        for figure in (f for f in b.figures if f.disagrees):
+            assert "Estimates disagree" in text
+            assert all(estimate_text(e) in text for e in figure.estimates), figure.id
 
 
 def test_every_chart_has_title_and_description(shipped: tuple[Site, Path]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT, build_tree
+from conftest import KURSK, ROOT, build_tree
 from generator import cli, extract, model, scaffold
 from generator.briefing import load_briefing
 from generator.load import Document, parse_yaml
@@ -19,10 +19,10 @@ from generator.render import environment, render_site
 from generator.validate import validate
 from generator.sourcetext import SourceIndex
 
-ARTICLES = sorted((ROOT / "content/kursk/sources").glob("*.txt"))
-UPI = ROOT / "content/kursk/sources/002_b7ed67aba3465e8b.txt"
-A1723 = ROOT / "content/kursk/sources/000_a1723dbfaabebb3e.txt"
-DEBECC = ROOT / "content/kursk/sources/003_debecc4f8dbd1735.txt"
+ARTICLES = sorted((KURSK / "content/kursk/sources").glob("*.txt"))
+UPI = KURSK / "content/kursk/sources/002_b7ed67aba3465e8b.txt"
+A1723 = KURSK / "content/kursk/sources/000_a1723dbfaabebb3e.txt"
+DEBECC = KURSK / "content/kursk/sources/003_debecc4f8dbd1735.txt"
 
 
 # --- briefsite new -------------------------------------------------------------------------
@@ -264,10 +264,10 @@ def test_pasted_snippets_pass_briefsite_check(tmp_path: Path, capsys: pytest.Cap
     the real ``briefsite check`` once the editor has named the actors (here: added them).
 
     Quotes and excerpts are verified by the checker itself against the stored texts."""
-    build_tree(tmp_path, {"site_config/site.yaml": (ROOT / "site_config/site.yaml").read_bytes()})
+    build_tree(tmp_path, {"site_config/site.yaml": (KURSK / "site_config/site.yaml").read_bytes()})
     folder = tmp_path / "content/kursk"
-    build_tree(folder, {p.relative_to(ROOT / "content/kursk").as_posix(): p.read_bytes()
-                        for p in (ROOT / "content/kursk").rglob("*") if p.is_file()})
+    build_tree(folder, {p.relative_to(KURSK / "content/kursk").as_posix(): p.read_bytes()
+                        for p in (KURSK / "content/kursk").rglob("*") if p.is_file()})
     sections: dict[str, list[dict[str, object]]] = {"quotes": [], "figures": [], "events": []}
     for path in ARTICLES:
         assert cli.main(["extract", str(folder / "sources" / path.name), "--format", "yaml"]) == 0
