@@ -25,7 +25,7 @@ from . import overlay
 from .build import mkdocs_config
 from .errors import BriefsiteError, BuildError, as_build_error
 from .escape import UnsafeURL
-from .plugin import WATCHED
+from .mkdocs_parts import WATCHED
 
 log = logging.getLogger("briefsite.serve")
 _KEPT = "still serving the last good version"

@@ -1,5 +1,5 @@
 """MkDocs-typed parts of the plugin (an MkDocs adapter): page hooks that keep memory flat, the
-file type and the log filter of dirty rebuilds.
+file type and the log filter of dirty rebuilds, and applying ``mkdocs_defaults`` to a config.
 
 Memory: MkDocs converts every page to HTML before writing any, and keeps each page's Markdown and
 HTML until the build ends: at 300 briefings that is most of the peak memory. Here each page's
@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import logging
 import zlib
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import event_priority, get_plugins
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
+from . import mkdocs_defaults
+from .errors import Problem
 
 
 class PageMemory:
@@ -54,3 +60,67 @@ def not_dirty_warning(record: logging.LogRecord) -> bool:
     """Drop MkDocs' "pages may be stale" warning of dirty builds (under strict it would abort
     every rebuild): ``cache.Rebuild`` rebuilds every page that could go stale."""
     return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def add_defaults(config: MkDocsConfig, command: str, dirty: bool) -> None:
+    """Add what the pages need (``mkdocs_defaults``), unless mkdocs.yml sets it already."""
+    theme = config.theme
+    try:
+        add = mkdocs_defaults.additions(
+            theme=theme.name, extensions_used=config.markdown_extensions,
+            settings=config.mdx_configs, features=theme.get("features", []),
+            font=theme.get("font"), custom_dir=theme.custom_dir,
+            extra_css=[str(css) for css in config.extra_css], plugins=list(config.plugins))
+    except ValueError as exc:
+        raise PluginError(str(exc)) from None
+    config.markdown_extensions += add.extensions
+    for name, settings in add.extension_settings.items():
+        config.mdx_configs.setdefault(name, {}).update(settings)
+    theme["features"] = [*theme.get("features", []), *add.features]
+    if add.no_font:
+        theme["font"] = False
+    if add.overrides is not None:
+        theme.dirs.insert(1 if theme.custom_dir else 0, str(add.overrides))
+    if add.css is not None:
+        config.extra_css.append(add.css)
+    if add.search:  # as if listed: MkDocs runs its on_config right after this one
+        search = get_plugins()["material/search"].load()()
+        search.load_config({}, config.config_file_path)
+        search.on_startup(command=command, dirty=dirty)
+        config.plugins["material/search"] = search
+
+
+def check_defaults(config: MkDocsConfig) -> None:
+    """Stop the build, naming it, when a later plugin or hook removed what the pages need."""
+    missing = mkdocs_defaults.still_missing(config.theme.name, config.markdown_extensions)
+    if missing:
+        raise PluginError("; ".join(missing))
+
+
+def add_css(files: Files, config: MkDocsConfig) -> None:
+    """The shipped stylesheet, unless the project has its own copy at the same path."""
+    if files.get_file_from_path(mkdocs_defaults.CSS) is None:
+        files.append(File.generated(config, mkdocs_defaults.CSS,
+                                    abs_src_path=str(mkdocs_defaults.css_file())))
+
+
+WATCHED = ("content", "templates", "site_config")
+_log = logging.getLogger("mkdocs.plugins.briefsite")
+_serve_log = logging.getLogger("briefsite.serve")  # not under mkdocs.*: strict would count it
+
+
+def report(problems: list[Problem], *, serving: bool) -> None:
+    """Log content problems; stop the build unless a dev server keeps serving the last good site."""
+    for problem in problems:
+        (_serve_log if serving else _log).error(problem.format())
+    if not serving:
+        raise PluginError(f"{len(problems)} problem(s) in the content; nothing was built")
+    _serve_log.error("still serving the last good version")
+
+
+def watch_sources(server: LiveReloadServer, root: Path) -> LiveReloadServer:
+    """Rebuild when the content, templates or site settings change (plain ``mkdocs serve``)."""
+    for name in WATCHED:
+        if (root / name).is_dir():
+            server.watch(str(root / name))
+    return server

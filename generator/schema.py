@@ -22,8 +22,8 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from . import dates
-from .export import dumps
 from . import model as m
+from .export import dumps
 from .project import SiteConfig
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
