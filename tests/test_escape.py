@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.chars import NONCHARACTER
 from generator.escape import FILTERS, UnsafeURL, attr, cell, html_text, md, url
 
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]  # as in mkdocs.yml
@@ -132,7 +133,8 @@ def markup(page: Parsed) -> list[tuple[str, dict[str, str | None]]]:
 
 
 printable = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
-                    min_size=1, max_size=40).filter(lambda s: s.strip())
+                    min_size=1, max_size=40).filter(
+    lambda s: s.strip() and not NONCHARACTER.search(s))  # noncharacters are stripped, not shown
 
 
 @settings(max_examples=300, deadline=None)
