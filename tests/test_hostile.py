@@ -254,16 +254,19 @@ def every_field(value: str) -> tuple[dict[str, Any], dict[str, str]]:
         "content/demo/figures.yaml": {"figures": [
             {"id": "f", "metric": value, "unit": value, "note": value, "estimates": [
                 {"id": "x", "value": "1200", "qualifier": "about", "estimators": ["a"],
-                 "as_of": "fall 2024", "note": value, "citations": ["art"]},
+                 "as_of": "fall 2024", "note": value,
+                 "citations": [{"source": "art", "excerpt": "About 1,200 were hurt"}]},
                 {"id": "y", "low": "4000", "high": "5000", "qualifier": "between",
-                 "estimators": ["b"], "citations": ["art"]}]}]},
+                 "estimators": ["b"],
+                 "citations": [{"source": "art", "excerpt": "4,000 to 5,000 were sent"}]}]}]},
         "content/demo/quotes.yaml": {"quotes": [
             {"id": "q", "speaker": "a", "text": value, "context": value, "citations": ["art"]}]},
         "content/demo/reactions.yaml": {"reactions": [
             {"id": "r", "actor": "a", "stance": "condemns", "summary": value, "quotes": ["q"],
              "citations": ["art"]}]},
     }
-    return files, {"content/demo/sources/art.txt": f"Intro.\n{value}\nOutro.\n"}
+    return files, {"content/demo/sources/art.txt":
+                   f"Intro.\n{value}\nOutro. About 1,200 were hurt; 4,000 to 5,000 were sent.\n"}
 
 
 def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -295,9 +298,10 @@ def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
         "content/demo/figures.yaml": {"figures": [
             {"id": f"f{i}", "metric": v, "unit": v, "note": v, "estimates": [
                 {"id": "x", "value": "1200", "qualifier": "about", "estimators": [f"a{i}"],
-                 "note": v, "citations": [f"s{i}"]},
+                 "note": v, "citations": [{"source": f"s{i}", "excerpt": "About 1,200 were hurt"}]},
                 {"id": "y", "value": "4000", "qualifier": "exact", "estimators": [f"a{i}"],
-                 "citations": [f"s{i}"]}]} for i, v in zip(ids, values)]},
+                 "citations": [{"source": f"s{i}", "excerpt": "4,000 were sent"}]}]}
+            for i, v in zip(ids, values)]},
         "content/demo/quotes.yaml": {"quotes": [
             {"id": f"q{i}", "speaker": f"a{i}", "text": v, "context": v, "citations": [f"s{i}"]}
             for i, v in zip(ids, values)]},
@@ -305,7 +309,8 @@ def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
             {"id": f"r{i}", "actor": f"a{i}", "stance": "condemns", "summary": v,
              "quotes": [f"q{i}"], "citations": [f"s{i}"]} for i, v in zip(ids, values)]},
     }
-    texts = {f"content/demo/sources/s{i}.txt": f"Intro.\n{v}\nOutro.\n" for i, v in zip(ids, values)}
+    texts = {f"content/demo/sources/s{i}.txt": f"Intro.\n{v}\nOutro. About 1,200 were hurt; 4,000 were sent.\n"
+             for i, v in zip(ids, values)}
     return files, texts
 
 
