@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from .dates import MONTHS, FuzzyDate, Precision
 
 WORD_NUMBERS = {w: i for i, w in enumerate(
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split(), start=2)}
+    ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"],
+    start=2)}
 WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
                      "eighty": 80, "ninety": 90})
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -132,8 +133,13 @@ class Names:
         self._caps = {w for w in self._first if w != w.casefold()}
         self._folded = set(self._first) - self._caps
 
-    def find(self, text: str) -> list[tuple[str, set[str], int, int]]:
-        """Each name in ``text``: as written, the ids it names, start and end offsets."""
+    def find(self, text: str, every: bool = False) -> list[tuple[str, set[str], int, int]]:
+        """Each name in ``text``: as written, the ids it names, start and end offsets.
+
+        By default the longest name at a place wins and the search goes on after it (a claim's
+        "Kim Jong Un" names one actor); ``every``: also the names inside it (a passage's
+        "President Volodymyr Zelenskyy" states both an actor named so and one named Zelenskyy).
+        """
         if self._folded.isdisjoint(_TOKEN.findall(text.casefold())) and (
                 not self._caps or self._caps.isdisjoint(_TOKEN.findall(text))):
             return []  # the common case, at C speed: no word of the text starts a name
@@ -143,10 +149,12 @@ class Names:
             best: tuple[int, set[str]] | None = None
             for words, actor_id in self._first.get(tokens[i][0], ()):
                 n = len(words)
-                if best is not None and n < best[0]:
-                    break
-                if tuple(t[0] for t in tokens[i:i + n]) == words:
-                    best = (n, {actor_id}) if best is None else (n, best[1] | {actor_id})
+                if tuple(t[0] for t in tokens[i:i + n]) != words:
+                    continue
+                if every:
+                    found.append((text[tokens[i][1]:tokens[i + n - 1][2]], {actor_id}, 0, 0))
+                elif best is None or n == best[0]:
+                    best = (n, {actor_id} if best is None else best[1] | {actor_id})
             if best is None:
                 i += 1
                 continue
@@ -158,7 +166,7 @@ class Names:
 
 def _fold(word: str) -> str:
     """An all-capitals word (an acronym) is kept as written; any other is case-folded."""
-    return word if len(word) > 1 and word.isupper() else word.casefold()
+    return word if word.isupper() else word.casefold()
 
 
 def actor_names(actor_id: str, name: str, aliases: Sequence[str]) -> list[tuple[str, str]]:
@@ -242,7 +250,7 @@ def facts(text: str, names: Names, published: FuzzyDate | None) -> Facts:
         if _is_year(m.group()):
             out.dates.add((int(m.group()), None, None))
     out.numbers |= {WORD_NUMBERS[m.group().lower()] for m in _WORD_NUMBER.finditer(rest)}
-    out.actors = {i for _, ids, _, _ in names.find(text) for i in ids}
+    out.actors = {i for _, ids, _, _ in names.find(text, every=True) for i in ids}
     return out
 
 
@@ -250,13 +258,13 @@ def _passage_date(m: re.Match[str], pub: FuzzyDate | None, out: Facts) -> None:
     g = m.groupdict()
     day = _pub_day(pub)
     if g["iso"]:
-        out.dates.add((int(g["iy"]), int(g["im"]), int(g["id"])))
+        _add(out, int(g["iy"]), int(g["im"]), int(g["id"]))
     elif g["dmy"] or g["mdy"]:
         month, d = (_month(g["m1"]), int(g["d1"])) if g["dmy"] else (_month(g["m2"]), int(g["d2"]))
         year = _int(g["y1"] or g["y2"])
         if year is None and pub is not None and month is not None:
             year = pub.year if (month, d) <= (pub.month or 12, pub.day or 31) else pub.year - 1
-        out.dates.add((year, month, d))
+        _add(out, year, month, d)
     elif g["my"]:
         out.dates.add((int(g["y3"]), _month(g["m3"]), None))
     elif g["mly"]:
@@ -302,6 +310,16 @@ def _pub_day(pub: FuzzyDate | None) -> dt.date | None:
     if pub is None or pub.precision is not Precision.DAY or pub.month is None or pub.day is None:
         return None
     return dt.date(pub.year, pub.month, pub.day)
+
+
+def _add(out: Facts, year: int | None, month: int | None, day: int) -> None:
+    """A day, with its weekday when the calendar has it (a passage may name 30 February)."""
+    out.dates.add((year, month, day))
+    if year is not None and month is not None:
+        try:
+            out.weekdays.add(dt.date(year, month, day).weekday())
+        except ValueError:
+            pass
 
 
 def _add_day(out: Facts, date: dt.date) -> None:

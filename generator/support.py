@@ -111,8 +111,12 @@ class _Context:
         message = f"{what} states what none of its cited passages states: {listed}"
         if cites is not None and not passages:
             message += " (its citations have no excerpt, and a bare source id supports nothing checkable)"
-        return doc.problem((*path, field), message,
-                           self.hints.hint(missing, cited, analysis="analysis" in type(item).model_fields))
+        hint = self.hints.hint(missing, cited, analysis="analysis" in type(item).model_fields)
+        undated = [s for s in cited if self.published.get(s) is None]
+        if undated and any(i.kind == "date" for i in missing):
+            hint += (f"; a relative date (Monday, earlier this month) states a day only in a source "
+                     f"with a published date, which {', '.join(repr(s) for s in undated[:3])} lack(s)")
+        return doc.problem((*path, field), message, hint)
 
 
 class _Hints:

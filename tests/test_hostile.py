@@ -486,7 +486,10 @@ def test_raw_markdown_breakers_in_block_scalars(tmp_path: Path, capsys: pytest.C
              "!!! note\n{: onclick=alert(1) }\n<script>alert(1)</script>\n[x]: javascript:alert(1)\n")
     build_tree(tmp_path, {**MINIMAL, "content/demo/briefing.yaml": MINIMAL["content/demo/briefing.yaml"]
                           .replace("summary: A demo.\n", "summary: |\n" + "".join(
-                              f"  {line}\n" for line in block.splitlines()))})
+                              f"  {line}\n" for line in block.splitlines()))
+                          .replace("excerpt: something happened", "excerpt: something happened to 1"),
+                          # the summary's number (1) is stated by a cited passage: the support check
+                          "content/demo/sources/art.txt": "On Monday something happened to 1 item.\n"})
     with hang_guard(HANG_SECONDS):
         assert check(tmp_path, capsys)[0] == 0
         _, pages = markdown_pages(tmp_path)
@@ -549,7 +552,7 @@ N = 100_000
 ITEMS = ", ".join(["a"] * N)
 REFERENCED = {  # an actor 'a' and a quote 'q' for the lists of references to point at
     "content/demo/actors.yaml":
-        "actors:\n  - {id: a, name: A, kind: person, role: R, side: s, citations: [art]}\n",
+        "actors:\n  - {id: a, name: Ann, kind: person, role: R, side: s, citations: [art]}\n",
     "content/demo/quotes.yaml":
         "quotes:\n  - {id: q, speaker: a, text: something happened, context: C, citations: [art]}\n",
 }
