@@ -35,7 +35,7 @@ _YEAR = r"(?:1[0-9]{3}|2[01][0-9]{2})"
 _DAYNUM = r"(?:[12][0-9]|3[01]|0?[1-9])"
 _SEP = r"[,\u00a0\u202f ]"
 _NUMBER = re.compile(rf"(?<![\w.,])([0-9]{{1,3}}(?:{_SEP}[0-9]{{3}})+|[0-9]+(?:\.[0-9]+)?)(?![\w]|[.,][0-9])")
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
+_WORD_NUMBER = re.compile(r"\b(?=[tfsenTFSEN])(" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 # One pattern for every written date, tried left to right; the first that matches a place wins.
 _DATE = re.compile(  # the lookahead skips, at C speed, places no alternative can start at
     r"\b(?=[0-9A-Zlntyfsaw])(?:"
@@ -182,21 +182,31 @@ def actor_names(actor_id: str, name: str, aliases: Sequence[str]) -> list[tuple[
 def extract(text: str, names: Names) -> list[Item]:
     """The numbers, dates and actors a claim states, in text order (repeats dropped)."""
     items: list[Item] = []
-    masked = list(text)
+    spans = []
     for m in _DATE.finditer(text):
         date = _claim_date(m)
         if date is not None:
             items.append(Item("date", m.group().rstrip("."), date))
-            masked[m.start():m.end()] = " " * (m.end() - m.start())
+            spans.append((m.start(), m.end()))
     for shown, ids, start, end in names.find(text):
         items.append(Item("actor", shown, frozenset(ids)))
-        masked[start:end] = " " * (end - start)
-    rest = "".join(masked)
+        spans.append((start, end))
+    rest = _blank(text, spans)
     items += [Item("number", m.group(), _number(m.group()), year=_is_year(m.group()))
               for m in _NUMBER.finditer(rest)]
     items += [Item("number", m.group(), WORD_NUMBERS[m.group().lower()])
               for m in _WORD_NUMBER.finditer(rest)]
     return list({(i.kind, i.key): i for i in items}.values())
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the spans (dates, names: already read) blanked, so no number is read in them."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _number(text: str) -> Number:
@@ -240,11 +250,11 @@ def facts(text: str, names: Names, published: FuzzyDate | None) -> Facts:
     """What a passage states; relative dates resolve against ``published`` (else only the
     weekday or month named, which supports only a claim naming no more)."""
     out = Facts()
-    masked = list(text)
+    spans = []
     for m in _DATE.finditer(text):
         _passage_date(m, published, out)
-        masked[m.start():m.end()] = " " * (m.end() - m.start())
-    rest = "".join(masked)
+        spans.append(m.span())
+    rest = _blank(text, spans)
     for m in _NUMBER.finditer(rest):
         out.numbers.add(_number(m.group()))
         if _is_year(m.group()):
