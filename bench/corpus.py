@@ -7,7 +7,10 @@ Each briefing has five stored sources of about 4 KB, and (at the default 103 fac
 estimates (single values and ranges, every qualifier), 20 quotes and 12 reactions. About half the
 citations carry an excerpt, and every excerpt and quote is cut from the generated source text
 (sometimes with straight quotes where the source has typographic ones), so verification does the
-same work as on real content. ``--facts`` scales every list in the same proportions.
+same work as on real content.
+About half the takeaways, events and reactions state a number, and every estimate's numbers are
+cut from a stored text, each cited with the excerpt that states it: the support check passes, as
+on a real briefing, after doing the same work. ``--facts`` scales every list in the same proportions.
 
 Briefing ``i`` depends only on the seed and ``i``: a 30-briefing corpus is the first 30 briefings
 of the 300-briefing one. No network, no clock: the same arguments give the same bytes.
@@ -23,6 +26,7 @@ import json
 import random
 import shutil
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,21 +169,58 @@ class _Writer:
 
 
 def _citations(w: _Writer, rng: random.Random, sources: list[_Source], indent: str,
-               first: _Source | None = None, excerpt_share: float = 0.5) -> None:
-    chosen = [first] if first else []
+               first: _Source | None = None, excerpt_share: float = 0.5,
+               supports: Sequence[tuple[_Source, str]] = ()) -> None:
+    """Citations of 1-3 sources; ``supports`` (source, excerpt) come first, with their excerpts."""
+    chosen = [first] if first else [src for src, _ in supports]
     for s in rng.sample(sources, rng.randint(1, 3)):
         if s not in chosen:
             chosen.append(s)
-    if first is None and rng.random() < 0.15:
+    if first is None and not supports and rng.random() < 0.15:
         w(f"{indent}citations: [{', '.join(s.id for s in chosen)}]")
         return
     w(f"{indent}citations:")
+    given = {src.id: text for src, text in supports}
     for i, s in enumerate(chosen):
-        if (first is None or i > 0) and rng.random() < excerpt_share:
+        if s.id in given:
+            w(f"{indent}  - source: {s.id}")
+            w(f"{indent}    excerpt: {_q(given[s.id])}")
+        elif (first is None or i > 0) and rng.random() < excerpt_share:
             w(f"{indent}  - source: {s.id}")
             w(f"{indent}    excerpt: {_q(_span(rng, s))}")
         else:
             w(f"{indent}  - {s.id}")
+
+
+def _number_passage(rng: random.Random, sources: list[_Source],
+                    avoid: _Source | None = None) -> tuple[_Source, str, str] | None:
+    """A source, an excerpt of it holding a number, and the number as written (e.g. 2,400)."""
+    for src in rng.sample(sources, len(sources)):
+        numbered = [s for s in src.sentences if any(w[0].isdigit() for w in s)]
+        if src is avoid or not numbered:
+            continue
+        words = rng.choice(numbered)
+        k = next(i for i, w in enumerate(words) if w[0].isdigit())
+        start, end = max(0, k - rng.randint(2, 5)), min(len(words), k + rng.randint(2, 5))
+        return src, " ".join(words[start:end]), words[k]
+    return None
+
+
+def _plain(rng: random.Random) -> list[str]:
+    """A sentence's words without numbers (text no passage has to support)."""
+    return [w for w in _sentence(rng) if not w[0].isdigit()]
+
+
+def _claim(rng: random.Random, sources: list[_Source]) -> tuple[str, list[tuple[_Source, str]]]:
+    """A claim and the passages that support it: about half state a number, taken with its
+    excerpt from a stored text, so the support check does a real briefing's work."""
+    words = _plain(rng)
+    passage = _number_passage(rng, sources) if rng.random() < 0.5 else None
+    if passage is None:
+        return " ".join(words) + ".", []
+    src, excerpt, number = passage
+    words.insert(rng.randint(1, len(words)), number)
+    return " ".join(words) + ".", [(src, excerpt)]
 
 
 def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str, str]:
@@ -223,14 +264,15 @@ def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str,
     title = " ".join(_sentence(rng)[:9]).rstrip(",")
     w = _Writer()
     w(f"title: {_q(f'{title} (briefing {index})')}")
-    w(f"summary: {_q(' '.join(' '.join(_sentence(rng)) + '.' for _ in range(3)))}")
+    w(f"summary: {_q(' '.join(' '.join(_plain(rng)) + '.' for _ in range(3)))}")
     w(f"event_date: {_fuzzy(rng)}")
     w(f"last_updated: {_day(rng, 2025, 2026)}")
     w("status: published")
     w("takeaways:")
     for _ in range(n["takeaways"]):
-        w(f"  - text: {_q(' '.join(_sentence(rng)) + '.')}")
-        _citations(w, rng, sources, "    ")
+        text, supports = _claim(rng, sources)
+        w(f"  - text: {_q(text)}")
+        _citations(w, rng, sources, "    ", supports=supports)
     w("changelog:")
     for _ in range(rng.randint(1, 3)):
         w(f"  - date: {_day(rng, 2025, 2026)}")
@@ -264,10 +306,11 @@ def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str,
     for i in range(n["events"]):
         w(f"  - id: event-{i}")
         w(f"    date: {_fuzzy(rng)}")
-        w(f"    summary: {_q(' '.join(_sentence(rng)) + '.')}")
+        text, supports = _claim(rng, sources)
+        w(f"    summary: {_q(text)}")
         if rng.random() < 0.8:
             w(f"    actors: [{', '.join(rng.sample(actors, rng.randint(1, min(3, len(actors)))))}]")
-        _citations(w, rng, sources, "    ")
+        _citations(w, rng, sources, "    ", supports=supports)
         if rng.random() < 0.2:
             w("    other_dates:")
             w(f"      - date: {_fuzzy(rng)}")
@@ -288,20 +331,25 @@ def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str,
         w("    estimates:")
         for e in range(per[f]):
             w(f"      - id: estimate-{e}")
-            if rng.random() < 0.3:
-                low = rng.randint(1, 200) * 100
+            one = _number_passage(rng, sources)
+            two = _number_passage(rng, sources, avoid=one[0]) if one and rng.random() < 0.3 else None
+            assert one is not None, "a stored text without a number"
+            supports = [(one[0], one[1])]
+            if two is not None:
+                low, high = sorted(int(p[2].replace(",", "")) for p in (one, two))
+                supports.append((two[0], two[1]))
                 w(f"        low: {low}")
-                w(f"        high: {low + rng.randint(1, 100) * 100}")
+                w(f"        high: {high}")
                 w(f"        qualifier: {rng.choice(_QUALIFIERS_RANGE)}")
             else:
-                w(f"        value: {rng.randint(1, 400) * 50}")
+                w(f"        value: {one[2].replace(',', '')}")
                 w(f"        qualifier: {rng.choice(_QUALIFIERS_VALUE)}")
             w(f"        estimators: [{', '.join(rng.sample(actors, rng.randint(1, 2)))}]")
             if rng.random() < 0.7:
                 w(f"        as_of: {_fuzzy(rng)}")
             if rng.random() < 0.1:
                 w(f"        note: {_q(' '.join(_sentence(rng)[:6]))}")
-            _citations(w, rng, sources, "        ", excerpt_share=0.7)
+            _citations(w, rng, sources, "        ", excerpt_share=0.7, supports=supports)
     files["figures.yaml"] = w.text()
 
     quotes = []
@@ -327,12 +375,13 @@ def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str,
         w(f"  - id: reaction-{i}")
         w(f"    actor: {rng.choice(actors)}")
         w(f"    stance: {rng.choice(_STANCES)}")
-        w(f"    summary: {_q(' '.join(_sentence(rng)) + '.')}")
+        text, supports = _claim(rng, sources)
+        w(f"    summary: {_q(text)}")
         if rng.random() < 0.6:
             w(f"    date: {_fuzzy(rng)}")
         if quotes and rng.random() < 0.4:
             w(f"    quotes: [{', '.join(rng.sample(quotes, min(len(quotes), rng.randint(1, 2))))}]")
-        _citations(w, rng, sources, "    ")
+        _citations(w, rng, sources, "    ", supports=supports)
     files["reactions.yaml"] = w.text()
     return files
 

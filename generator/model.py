@@ -118,6 +118,18 @@ def _site_url(value: str) -> str:
 
 SiteUrl = Annotated[str, AfterValidator(_url), AfterValidator(_site_url), WithJsonSchema({
     "type": "string", "format": "uri", "maxLength": urls.MAX_URL, "pattern": SITE_URL_PATTERN})]
+
+
+def _flag(value: Any) -> Any:
+    """Only ``true`` or ``false``: no ``yes``, ``1`` or ``on`` guessed into a boolean."""
+    if isinstance(value, str):
+        if value not in ("true", "false"):
+            raise Refusal(f"'{value}' is not true or false", "write true or false")
+        return value == "true"
+    return value
+
+
+Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"enum": [True, False, "true", "false"]})]
 Language = Annotated[str, AfterValidator(languages.check_language),
                      WithJsonSchema({"type": "string", "enum": list(languages.LANGUAGES)})]
 
@@ -150,10 +162,20 @@ class Model(BaseModel):
     Attributes:
         CITED_VERBATIM: Name of the text field whose words every citation of the item must
             contain verbatim (a quote's text), or None.
+        CLAIM: Name of the field shown to readers as a reported fact, whose numbers, dates and
+            actors its cited passages must state (see ``claim``), or None.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=False)
     CITED_VERBATIM: ClassVar[str | None] = None
+    CLAIM: ClassVar[str | None] = None
+
+    def claim(self) -> tuple[str, str] | None:
+        """The field and text whose numbers, dates and actors the cited passages must state
+        (``generator/support.py``), or None: not a claim, or marked as analysis."""
+        if self.CLAIM is None or getattr(self, "analysis", False):
+            return None
+        return self.CLAIM, getattr(self, self.CLAIM)
 
 
 class Citation(Model):
@@ -183,7 +205,11 @@ class Status(str, Enum):
 class Takeaway(Model):
     """One key takeaway shown on the overview page."""
 
+    CLAIM: ClassVar[str | None] = "text"
     text: Text = Field(description="The takeaway, one sentence.")
+    analysis: Flag = Field(False, description=(
+        "true: the briefing's own synthesis, which no single cited passage states; shown labelled "
+        "as analysis and exempt from the support check."))
     citations: Citations
 
 
@@ -196,6 +222,8 @@ class ChangelogEntry(Model):
 
 class BriefingMeta(Model):
     """briefing.yaml: the briefing's metadata."""
+
+    CLAIM: ClassVar[str | None] = "summary"  # supported by any passage the briefing cites
 
     title: Text = Field(description="Headline of the briefing.")
     summary: Text = Field(description="One-paragraph summary.")
@@ -242,6 +270,9 @@ class Actor(Model):
 
     id: Slug = Field(description="Id used by events, figures, quotes and reactions.")
     name: Text = Field(description="Name as readers know it.")
+    aliases: list[Text] = Field(default_factory=list, max_length=MAX_REFS, description=(
+        "Other names the sources use (Kim, Nato, Zelensky): claims and passages naming the actor "
+        "by any of them count as naming it."))
     kind: ActorKind = Field(description="person, organisation or state.")
     role: Text = Field(description="Who they are in this story.")
     affiliation: Optional[Text] = Field(None, description="Organisation they belong to.")
@@ -268,9 +299,13 @@ class OtherDate(Model):
 class Event(Model):
     """One dated event on the timeline."""
 
+    CLAIM: ClassVar[str | None] = "summary"
     id: Slug = Field(description="Event id.")
     date: FuzzyDate = Field(description="When, at the precision the sources give.")
     summary: Text = Field(description="What happened.")
+    analysis: Flag = Field(False, description=(
+        "true: the briefing's own synthesis, which no single cited passage states; shown labelled "
+        "as analysis and exempt from the support check."))
     actors: list[ActorRef] = Field(default_factory=list, max_length=MAX_REFS,
                                description="Ids of actors involved.")
     other_dates: list[OtherDate] = Field(default_factory=list, max_length=MAX_ITEMS,
@@ -298,6 +333,7 @@ class Qualifier(str, Enum):
 class Estimate(Model):
     """One estimator's number for a metric, as of a date."""
 
+    CLAIM: ClassVar[str | None] = "value"
     id: Slug = Field(description="Estimate id, unique within its figure.")
     value: Optional[Count] = Field(None, description="A single number (or give low and high).")
     low: Optional[Count] = Field(None, description="Lower end of a range.")
@@ -321,6 +357,12 @@ class Estimate(Model):
         if self.qualifier is Qualifier.BETWEEN and not has_range:
             raise ValueError("qualifier 'between' needs low and high")
         return self
+
+    def claim(self) -> tuple[str, str] | None:
+        """The numbers the cited passages must state, at the field holding the first."""
+        if self.value is not None:
+            return "value", f"{self.value:,}"
+        return "low", f"{self.low or 0:,} and {self.high or 0:,}"
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -396,10 +438,14 @@ class Stance(str, Enum):
 class Reaction(Model):
     """How a country or organisation reacted."""
 
+    CLAIM: ClassVar[str | None] = "summary"
     id: Slug = Field(description="Reaction id.")
     actor: ActorRef = Field(description="Id of the reacting actor.")
     stance: Stance = Field(description="condemns, concerned, denies, praises, supports or neutral.")
     summary: Text = Field(description="What they said or did.")
+    analysis: Flag = Field(False, description=(
+        "true: the briefing's own synthesis, which no single cited passage states; shown labelled "
+        "as analysis and exempt from the support check."))
     date: Optional[FuzzyDate] = Field(None, description="When, if stated.")
     quotes: list[QuoteRef] = Field(default_factory=list, max_length=MAX_REFS,
                                description="Ids of quotes in quotes.yaml.")

@@ -89,7 +89,7 @@ def files(slug: str, title: str, today: dt.date) -> dict[str, str]:
     day = today.isoformat()
     briefing = {
         "title": title,
-        "summary": f"Draft briefing: {title}. Replace this with a one-paragraph summary.",
+        "summary": "Draft briefing. Replace this with a one-paragraph summary.",
         "event_date": day,
         "last_updated": day,
         "status": "draft",

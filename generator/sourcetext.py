@@ -47,6 +47,15 @@ class SourceIndex:
     def __contains__(self, source_id: str) -> bool:
         return source_id in self._norm
 
+    def text(self, source_id: str) -> str:
+        """The source's normalised text (what an excerpt is matched against)."""
+        return self._norm[source_id]
+
+    @property
+    def ids(self) -> list[str]:
+        """Ids of the stored sources, in order."""
+        return list(self._norm)
+
     def find(self, source_id: str, words: str) -> bool:
         """True when ``words`` occur verbatim (after normalisation) in the source, as whole
         words where the script separates words with spaces (see ``whole_words``)."""

@@ -1,4 +1,5 @@
-"""Cross-checks inside a briefing: ids, references, and verbatim quotes and excerpts.
+"""Cross-checks inside a briefing: ids, references, verbatim quotes and excerpts, and the
+support of claims by their passages (``support.py``).
 
 ``cross_check`` runs them over the typed walk of every validated file (``walk.py``).
 """
@@ -10,6 +11,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
 from . import model as m
+from . import support
 from .errors import Problem
 from .load import Document, PathKey
 from .sourcetext import SourceIndex
@@ -45,6 +47,7 @@ def cross_check(docs: dict[str, Document], models: dict[str, m.Model], texts: di
         problems += unique_ids(doc, found.lists)
         problems += checked_refs(doc, found.refs, known)
         problems += _verbatim(doc, found, index, file_of)
+    problems += support.check(docs, walks, index)
     return problems
 
 

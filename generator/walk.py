@@ -38,6 +38,9 @@ Reference = tuple[PathKey, Ref, str, PathKey | None]
 # A citation: where it is written, the citation, the citing item's text its source must
 # contain verbatim (a quote's) or None, and the citing item's kind.
 Cited = tuple[PathKey, Citation, str | None, str]
+# A claim (``Model.CLAIM``): where the item is written, the item, and the ids it refers to
+# (a reaction's quotes, whose words are passages of the claim too).
+Claim = tuple[PathKey, Model, tuple[tuple[str, str], ...]]
 
 
 class IdList(NamedTuple):
@@ -68,6 +71,7 @@ class Walk:
     refs: list[Reference] = field(default_factory=list)
     citations: list[Cited] = field(default_factory=list)
     lists: list[IdList] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
 
 
 def walk(model: Model) -> Walk:
@@ -84,6 +88,8 @@ _Step = tuple[str, int, Any]  # field name, how to walk it, its Ref or model cla
 def _fields(item: BaseModel, path: PathKey, parent: tuple[str, str] | None,
             scope: PathKey | None, found: Walk) -> None:
     """Walk one item; ``scope`` is the list holding it (where a keyed reference is unique)."""
+    if isinstance(item, Model) and item.CLAIM is not None:
+        found.claims.append((path, item, _referred(item)))
     for name, how, arg in _plan(type(item)):
         value = getattr(item, name)
         if value is None:
@@ -121,6 +127,18 @@ def _items(owner: BaseModel, items: list[Any], at: PathKey, cls: type[BaseModel]
     else:
         for i, item in enumerate(items) if plan else ():
             _fields(item, (*at, i), parent, at, found)
+
+
+def _referred(item: BaseModel) -> tuple[tuple[str, str], ...]:
+    """Kind and id of what ``item``'s own reference fields name (not its citations')."""
+    ids: list[tuple[str, str]] = []
+    for name, how, arg in _plan(type(item)):
+        value = getattr(item, name)
+        if how == _REF and value is not None:
+            ids.append((arg.kind, value))
+        elif how == _REFS:
+            ids += [(arg.kind, v) for v in value]
+    return tuple(ids)
 
 
 @cache

@@ -417,7 +417,8 @@ PAYLOAD = ('<script>alert("script")</script><img src="https://evil.example/i.png
      '<iframe src="https://evil.example/"></iframe> {{ 7*7 }} ${7*7} &lt;b&gt; | pipe ` code')
 HOSTILE_FILES: dict[str, str | bytes] = {
  "site_config/site.yaml": f"title: {_q('Site '+PAYLOAD)}\ndescription: {_q('Desc '+PAYLOAD)}\nlanguage: en\ncopyright: {_q('Copy '+PAYLOAD)}\n",
- "content/evil/sources/art.txt": f"Body {PAYLOAD}\nSecond paragraph says {PAYLOAD}\n",
+ "content/evil/sources/art.txt": f"Body {PAYLOAD}\nSecond paragraph says {PAYLOAD}\n"
+                                 "About 1,200 were hurt; 4,000 were sent.\n",
  "content/evil/briefing.yaml": f"""title: {_q('Title '+PAYLOAD)}
 summary: {_q('Summary '+PAYLOAD)}
 event_date: 2025-04-28
@@ -457,7 +458,9 @@ changelog:
     date: 2025-04-28
     summary: {_q('Event '+PAYLOAD)}
     actors: [kim]
-    citations: [art]
+    citations:
+      - source: art
+        excerpt: {_q(PAYLOAD)}
     other_dates:
       - date: 2025-04-27
         note: {_q('Other '+PAYLOAD)}
@@ -473,12 +476,12 @@ changelog:
         value: 1200
         qualifier: about
         estimators: [kim]
-        citations: [art]
+        citations: [{{source: art, excerpt: "About 1,200 were hurt"}}]
       - id: b
         value: 4000
         qualifier: exact
         estimators: [kim]
-        citations: [art]
+        citations: [{{source: art, excerpt: "4,000 were sent"}}]
 """,
  "content/evil/quotes.yaml": f"""quotes:
   - id: q1

@@ -66,7 +66,7 @@ FIGURES = (
     "        value: 1200\n"
     "        qualifier: about\n"
     "        estimators: [kim-jong-un]\n"
-    "        citations: [art]\n"
+    "        citations: [{source: art, excerpt: \"about 1,200 were hurt\"}]\n"
 )
 TIMELINE = (
     "events:\n"
@@ -86,6 +86,8 @@ RICH: dict[str, str | bytes] = {
     "content/demo/reactions.yaml": REACTIONS,
     "content/demo/figures.yaml": FIGURES,
     "content/demo/timeline.yaml": TIMELINE,
+    "content/demo/sources/art.txt": str(MINIMAL["content/demo/sources/art.txt"]).replace(
+        "Kim said.", "Kim said. Officials said about 1,200 were hurt."),
 }
 
 
@@ -105,7 +107,7 @@ def rich(name: str, old: str, new: str) -> Files:
     rel = f"content/demo/{name}"
     text = str(RICH[rel])
     assert old in text, old
-    return {**{k: v for k, v in RICH.items() if k not in MINIMAL}, rel: text.replace(old, new, 1)}
+    return {**{k: v for k, v in RICH.items() if MINIMAL.get(k) != v}, rel: text.replace(old, new, 1)}
 
 
 def estimate(lines: str) -> Files:
@@ -177,10 +179,11 @@ CASES: dict[str, Files] = {
     "id-trailing-newline": rich("timeline.yaml", "id: it-happened", 'id: "it-happened\\n"'),
     "id-duplicate": sources("    label: Article\n",
                             "    label: Article\n  - id: art\n    file: sources/art.txt\n    label: Again\n"),
-    "id-duplicate-estimate": rich("figures.yaml", "        citations: [art]\n",
-                                  "        citations: [art]\n      - id: est\n        value: 1300\n"
+    "id-duplicate-estimate": rich("figures.yaml", "        citations: [{source: art, excerpt: \"about 1,200 were hurt\"}]\n",
+                                  "        citations: [{source: art, excerpt: \"about 1,200 were hurt\"}]\n"
+                                  "      - id: est\n        value: 1200\n"
                                   "        qualifier: exact\n        estimators: [kim-jong-un]\n"
-                                  "        citations: [art]\n"),
+                                  "        citations: [{source: art, excerpt: \"about 1,200 were hurt\"}]\n"),
     # figure a + estimate b-c and figure a-b + estimate c would both be fact 'a-b-c'
     "id-estimate-public-id-collision": rich(
         "figures.yaml", FIGURES,
@@ -233,13 +236,28 @@ CASES: dict[str, Files] = {
     "file-missing-required": {S: None},
     "file-unexpected-name": {"content/demo/figure.yaml": FIGURES},
     "file-unexpected-name-beside-it": {"content/demo/figure.yaml": FIGURES,
-                                       "content/demo/figures.yaml": FIGURES},
+                                       "content/demo/figures.yaml": FIGURES,
+                                       "content/demo/sources/art.txt": RICH["content/demo/sources/art.txt"]},
     "folder-bad-name": {"content/Demo_2/briefing.yaml": BRIEFING, "content/Demo_2/sources.yaml": SOURCES,
                         "content/Demo_2/sources/art.txt": MINIMAL["content/demo/sources/art.txt"]},
     "site-config-missing": {SITE: None},
     "site-config-url-credentials": {SITE: "title: Test site\ndescription: A test.\n"
                                           "site_url: https://admin:secret@example.org/briefs/\n"},
     "site-config-unknown-key": {SITE: "title: Test site\ndescription: A test.\nbriefing_ordr: [demo]\n"},
+    # --- support: a claim's numbers, dates and actors are stated by a passage it cites --------
+    "support-number-not-in-excerpt": {**rich("timeline.yaml", "summary: Something happened.",
+                                             "summary: About 1,200 were hurt."),
+                                      "content/demo/sources/art.txt": RICH["content/demo/sources/art.txt"]},
+    "support-bare-citation": rich("reactions.yaml", "summary: Praised the troops.",
+                                  "summary: Praised the 3,000 troops."),
+    "support-range-one-end": estimate("        low: 1200\n        high: 1500\n"),
+    "support-relative-date-without-published": briefing(
+        "  - text: Something happened.", "  - text: Something happened on 28 April 2025."),
+    "support-actor-by-alias-hint": {
+        **rich("timeline.yaml", "summary: Something happened.", "summary: Kim Jong Un spoke."),
+        "content/demo/actors.yaml": ACTORS.replace("    kind: person\n", "    aliases: [Kim]\n    kind: person\n")},
+    "analysis-not-true-or-false": briefing("  - text: Something happened.\n",
+                                           "  - text: Something happened.\n    analysis: yes\n"),
     # --- several problems at once ------------------------------------------------------------
     "several-problems-several-files": {
         **briefing("event_date: 2025-04-28", "event_date: 2025-02-30"),

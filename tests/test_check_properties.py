@@ -267,7 +267,8 @@ def test_model_shaped_strategy_reaches_the_checks() -> None:
     """The structured strategy is not just noise: a valid example of it passes the check."""
     figures = {"figures": [{"id": "f", "metric": "M", "unit": "U", "estimates": [
         {"id": "e", "value": "1200", "qualifier": "about", "estimators": ["kim-jong-un"],
-         "citations": [{"source": "art", "excerpt": "something happened"}]}]}]}
-    assert check_files({FIGURES: dump(figures, None, True), "content/demo/actors.yaml": ACTORS}) == 0
+         "citations": [{"source": "art", "excerpt": "something happened to 1,200"}]}]}]}
+    art = {"content/demo/sources/art.txt": "On Monday something happened to 1,200 people.\n"}
+    assert check_files({FIGURES: dump(figures, None, True), "content/demo/actors.yaml": ACTORS, **art}) == 0
     figures["figures"][0]["estimates"][0]["citations"] = [{"source": "art", "excerpt": "nothing"}]
     assert check_files({FIGURES: dump(figures, None, True), "content/demo/actors.yaml": ACTORS}) == 1

@@ -400,7 +400,8 @@ def test_hidden_characters_in_a_stored_text_do_not_reach_the_sources_page(tmp_pa
     """Stored texts are articles as fetched (not refused like YAML values): the page drops them."""
     files, texts = every_field("Plain words")
     hidden = "".join(NONCHARACTERS) + "\u061c\u202e\u200b\x1b"
-    texts["content/demo/sources/art.txt"] = f"Intro.\nPlain words\nMore{hidden} text\n"
+    texts["content/demo/sources/art.txt"] = (f"Intro.\nPlain words\nMore{hidden} text\n"
+                                              "About 1,200 were hurt; 4,000 to 5,000 were sent.\n")
     write_project(tmp_path, files, texts)
     _, pages = markdown_pages(tmp_path)
     assert "<p>More text</p>" in pages["demo/sources.md"]

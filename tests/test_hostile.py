@@ -250,16 +250,19 @@ def every_field(value: str) -> tuple[dict[str, Any], dict[str, str]]:
         "content/demo/figures.yaml": {"figures": [
             {"id": "f", "metric": value, "unit": value, "note": value, "estimates": [
                 {"id": "x", "value": "1200", "qualifier": "about", "estimators": ["a"],
-                 "as_of": "fall 2024", "note": value, "citations": ["art"]},
+                 "as_of": "fall 2024", "note": value,
+                 "citations": [{"source": "art", "excerpt": "About 1,200 were hurt"}]},
                 {"id": "y", "low": "4000", "high": "5000", "qualifier": "between",
-                 "estimators": ["b"], "citations": ["art"]}]}]},
+                 "estimators": ["b"],
+                 "citations": [{"source": "art", "excerpt": "4,000 to 5,000 were sent"}]}]}]},
         "content/demo/quotes.yaml": {"quotes": [
             {"id": "q", "speaker": "a", "text": value, "context": value, "citations": ["art"]}]},
         "content/demo/reactions.yaml": {"reactions": [
             {"id": "r", "actor": "a", "stance": "condemns", "summary": value, "quotes": ["q"],
              "citations": ["art"]}]},
     }
-    return files, {"content/demo/sources/art.txt": f"Intro.\n{value}\nOutro.\n"}
+    return files, {"content/demo/sources/art.txt":
+                   f"Intro.\n{value}\nOutro. About 1,200 were hurt; 4,000 to 5,000 were sent.\n"}
 
 
 def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -291,9 +294,10 @@ def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
         "content/demo/figures.yaml": {"figures": [
             {"id": f"f{i}", "metric": v, "unit": v, "note": v, "estimates": [
                 {"id": "x", "value": "1200", "qualifier": "about", "estimators": [f"a{i}"],
-                 "note": v, "citations": [f"s{i}"]},
+                 "note": v, "citations": [{"source": f"s{i}", "excerpt": "About 1,200 were hurt"}]},
                 {"id": "y", "value": "4000", "qualifier": "exact", "estimators": [f"a{i}"],
-                 "citations": [f"s{i}"]}]} for i, v in zip(ids, values)]},
+                 "citations": [{"source": f"s{i}", "excerpt": "4,000 were sent"}]}]}
+            for i, v in zip(ids, values)]},
         "content/demo/quotes.yaml": {"quotes": [
             {"id": f"q{i}", "speaker": f"a{i}", "text": v, "context": v, "citations": [f"s{i}"]}
             for i, v in zip(ids, values)]},
@@ -301,7 +305,8 @@ def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
             {"id": f"r{i}", "actor": f"a{i}", "stance": "condemns", "summary": v,
              "quotes": [f"q{i}"], "citations": [f"s{i}"]} for i, v in zip(ids, values)]},
     }
-    texts = {f"content/demo/sources/s{i}.txt": f"Intro.\n{v}\nOutro.\n" for i, v in zip(ids, values)}
+    texts = {f"content/demo/sources/s{i}.txt": f"Intro.\n{v}\nOutro. About 1,200 were hurt; 4,000 were sent.\n"
+             for i, v in zip(ids, values)}
     return files, texts
 
 
@@ -477,7 +482,10 @@ def test_raw_markdown_breakers_in_block_scalars(tmp_path: Path, capsys: pytest.C
              "!!! note\n{: onclick=alert(1) }\n<script>alert(1)</script>\n[x]: javascript:alert(1)\n")
     build_tree(tmp_path, {**MINIMAL, "content/demo/briefing.yaml": MINIMAL["content/demo/briefing.yaml"]
                           .replace("summary: A demo.\n", "summary: |\n" + "".join(
-                              f"  {line}\n" for line in block.splitlines()))})
+                              f"  {line}\n" for line in block.splitlines()))
+                          .replace("excerpt: something happened", "excerpt: something happened to 1"),
+                          # the summary's number (1) is stated by a cited passage: the support check
+                          "content/demo/sources/art.txt": "On Monday something happened to 1 item.\n"})
     with hang_guard(HANG_SECONDS):
         assert check(tmp_path, capsys)[0] == 0
         _, pages = markdown_pages(tmp_path)
@@ -540,7 +548,7 @@ N = 100_000
 ITEMS = ", ".join(["a"] * N)
 REFERENCED = {  # an actor 'a' and a quote 'q' for the lists of references to point at
     "content/demo/actors.yaml":
-        "actors:\n  - {id: a, name: A, kind: person, role: R, side: s, citations: [art]}\n",
+        "actors:\n  - {id: a, name: Ann, kind: person, role: R, side: s, citations: [art]}\n",
     "content/demo/quotes.yaml":
         "quotes:\n  - {id: q, speaker: a, text: something happened, context: C, citations: [art]}\n",
 }

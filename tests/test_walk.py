@@ -33,14 +33,18 @@ ACTORS = ("actors:\n  - id: kim\n    name: Kim\n    kind: person\n    role: Lead
           "    side: north-korea\n    citations: [art]\n")
 
 
+ART = {"content/demo/sources/art.txt": "On Monday something happened. Officials said 1 was hurt.\n"}
+
+
 def _figure(fid: str, eid: str) -> str:
     return (f"  - id: {fid}\n    metric: M {fid}\n    unit: soldiers\n    estimates:\n"
             f"      - id: {eid}\n        value: 1\n        qualifier: exact\n"
-            f"        estimators: [kim]\n        citations: [art]\n")
+            f"        estimators: [kim]\n"
+            f"        citations: [{{source: art, excerpt: Officials said 1 was hurt}}]\n")
 
 
 def _briefing(tmp_path: Path, *figures: tuple[str, str]) -> tuple[Any, list[Any]]:
-    root = build_tree(tmp_path, {**MINIMAL, "content/demo/actors.yaml": ACTORS,
+    root = build_tree(tmp_path, {**MINIMAL, **ART, "content/demo/actors.yaml": ACTORS,
                                  "content/demo/figures.yaml": "figures:\n" + "".join(
                                      _figure(f, e) for f, e in figures)})
     return load_briefing(root / "content/demo", root)
@@ -162,7 +166,7 @@ def test_a_kind_whose_file_failed_is_not_checked_against(tmp_path: Path) -> None
     """A broken actors.yaml gives its own problem, not one "unknown actor" per reference;
     a broken sources.yaml no longer hides the actor references' problems."""
     broken = ACTORS.replace("kind: person", "kind: alien")
-    root = build_tree(tmp_path, {**MINIMAL, "content/demo/actors.yaml": broken,
+    root = build_tree(tmp_path, {**MINIMAL, **ART, "content/demo/actors.yaml": broken,
                                  "content/demo/figures.yaml": "figures:\n" + _figure("a", "b")})
     _, problems = load_briefing(root / "content/demo", root)
     assert [p.path for p in problems] == ["content/demo/actors.yaml"]
