@@ -10,7 +10,6 @@ import difflib
 import fnmatch
 import gc
 import os
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,7 +23,6 @@ from .validate import validate
 from .verify import cross_check
 from .walk import nested_id
 
-SLUG_RE = re.compile(m.SLUG_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,7 @@ def load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Probl
 def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
     rel = _rel(folder, root)
     problems: list[Problem] = []
-    if not SLUG_RE.fullmatch(folder.name):
+    if not m.is_slug(folder.name):
         problems.append(Problem(rel, 0, 0, f"briefing folder name '{folder.name}' is not a valid id",
                                 "rename it to lowercase letters, digits and hyphens"))
     root = real_root(root)

@@ -22,10 +22,17 @@ from . import chars, dates, languages, urls
 from .errors import Refusal
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def is_slug(value: str) -> bool:
+    """The id rule (briefing folders, every id): lowercase letters and digits in groups joined
+    by single hyphens. A whole match: ``$`` alone would let a final newline through."""
+    return _SLUG.fullmatch(value) is not None
 
 
 def _slug(value: Any) -> Any:
-    if isinstance(value, str) and not re.fullmatch(SLUG_PATTERN, value):
+    if isinstance(value, str) and not is_slug(value):
         raise ValueError(f"{value!r} is not a valid id: use lowercase letters, digits and "
                          "single hyphens (for example kim-jong-un)")
     return value

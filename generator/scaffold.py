@@ -13,7 +13,6 @@ never pasted into YAML text).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,7 +24,7 @@ from .briefing import load_briefing
 from .chars import for_terminal_lines
 from .errors import BriefsiteError
 from .extract import Candidate, slugify
-from .model import SLUG_PATTERN
+from .model import is_slug
 
 PLACEHOLDER = "sources/placeholder.txt"
 PLACEHOLDER_TEXT = """\
@@ -121,7 +120,7 @@ def new_briefing(root: Path, slug: str, title: str | None = None,
     Raises:
         BriefsiteError: The slug is invalid, the folder exists, or the title is unusable.
     """
-    if not re.fullmatch(SLUG_PATTERN, slug):  # as the model checks ids ($ alone allows a final \n)
+    if not is_slug(slug):
         raise BriefsiteError(f"'{slug}' is not a valid briefing id: use lowercase letters, digits "
                              "and single hyphens, e.g. kursk-2025")
     folder = root / "content" / slug
