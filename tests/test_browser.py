@@ -416,7 +416,7 @@ PAYLOAD = ('<script>alert("script")</script><img src="https://evil.example/i.png
      '<svg onload=alert(\'svg\')></svg> [link](javascript:alert(\'md\')) {: onclick="alert(\'attr\')" } '
      '<iframe src="https://evil.example/"></iframe> {{ 7*7 }} ${7*7} &lt;b&gt; | pipe ` code')
 HOSTILE_FILES: dict[str, str | bytes] = {
- "site_config/site.yaml": f"title: {_q('Site '+PAYLOAD)}\ndescription: {_q('Desc '+PAYLOAD)}\nlanguage: en\ncopyright: {_q('Copy '+PAYLOAD)}\n",
+ "site_config/site.yaml": f"title: {_q('Site '+PAYLOAD)}\ndescription: {_q('Desc '+PAYLOAD)}\nlanguage: en\ncopyright: {_q('Copy '+PAYLOAD)}\npublish_source_texts: true\n",
  "content/evil/sources/art.txt": f"Body {PAYLOAD}\nSecond paragraph says {PAYLOAD}\n",
  "content/evil/briefing.yaml": f"""title: {_q('Title '+PAYLOAD)}
 summary: {_q('Summary '+PAYLOAD)}

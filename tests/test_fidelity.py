@@ -181,6 +181,9 @@ class Codes(HTMLParser):
 
 
 def test_shipped_sources_page_shows_stored_file_paths_literally(project: Path) -> None:
+    config = project / "site_config/site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "publish_source_texts: true\n",
+                      encoding="utf-8")
     site, pages = markdown_pages(project)
     for b in site.published:
         codes = Codes(pages[f"{b.slug}/sources.md"]).codes

@@ -233,7 +233,9 @@ def every_field(value: str) -> tuple[dict[str, Any], dict[str, str]]:
     cited = [{"source": "art", "excerpt": value}]
     files = {
         "site_config/site.yaml": {"title": value, "description": value, "copyright": value,
-                                  "briefing_order": ["demo"]},
+                                  "briefing_order": ["demo"],
+                                  # the stored text reaches the page as raw HTML only then
+                                  "publish_source_texts": "true"},
         "content/demo/briefing.yaml": {
             "title": value, "summary": value, "event_date": "2025-04-28",
             "last_updated": "2025-05-01", "status": "published",

@@ -170,3 +170,36 @@ def test_cache_rerenders_only_changed_briefing(tmp_path: Path) -> None:
 def test_shipped_templates_are_the_defaults() -> None:
     from generator.render import default_templates
     assert default_templates().resolve() == (ROOT / "templates").resolve()
+
+
+def _paragraphs(site_root: Path) -> list[str]:
+    """Every paragraph of every stored article text of the project at ``site_root``."""
+    site = run(site_root).site
+    return [p.strip() for b in site.briefings for t in b.texts.values()
+            for p in t.split("\n") if p.strip()]
+
+
+@pytest.mark.parametrize("root", [FIXTURE, ROOT], ids=["demo", "shipped"])
+def test_stored_texts_not_published_by_default(root: Path) -> None:
+    """Republishing whole third-party articles is opt-in: a stored paragraph appears on a page
+    only where a fact cites it (as an excerpt or a quotation) or a source's notes quote it."""
+    rendered = run(root)
+    cited = [c.excerpt for b in rendered.site.briefings for f in b.facts for c in f.citations
+             if c.excerpt] + [q.text for b in rendered.site.briefings for q in b.quotes] \
+        + [s.notes for b in rendered.site.briefings for s in b.sources if s.notes]
+    uncited = [p for p in _paragraphs(root) if len(p) > 40 and not any(p in c for c in cited)]
+    assert len(uncited) >= (1 if root == FIXTURE else 20)
+    for name, text in rendered.pages.items():
+        html_text = html.unescape(markdown.markdown(text, extensions=EXTENSIONS))
+        assert not [p for p in uncited if p in html_text], name
+    assert "bs-stored-text" not in "".join(rendered.pages.values())
+
+
+def test_stored_texts_published_when_configured(tmp_path: Path) -> None:
+    build_tree(tmp_path, {str(p.relative_to(FIXTURE)): p.read_bytes()
+                          for p in FIXTURE.rglob("*") if p.is_file()})
+    config = tmp_path / "site_config/site.yaml"
+    config.write_text(config.read_text() + "publish_source_texts: true\n")
+    sources = run(tmp_path).pages["demo/sources.md"]
+    rendered = html.unescape(markdown.markdown(sources, extensions=EXTENSIONS))
+    assert _paragraphs(tmp_path) and all(p in rendered for p in _paragraphs(tmp_path))
