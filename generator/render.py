@@ -2,7 +2,8 @@
 
 The output is a ``{relative path: markdown}`` mapping, byte-identical for the same input.
 It is engine-neutral: standard Python-Markdown extensions only (tables, toc, admonition,
-attr_list), raw HTML only for the SVG charts and stored texts, built and escaped here.
+attr_list, footnotes), raw HTML only for the SVG charts and stored texts, built and escaped
+here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .escape import FILTERS, attr, html_text, md, url
 from .model import Citation, Figure
 from .paths import Refused, confine, real_root
 from .project import Site
+from .references import References, name_sources, source_labels
 
 PAGES = (  # (file, template, navigation title)
     ("index.md", "overview.md.j2", "Overview"),
@@ -83,11 +85,16 @@ def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -
 
 
 def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[str, str]:
-    """The pages of one briefing, keyed ``slug/page.md``."""
-    helper = Helpers(briefing)
-    return {f"{briefing.slug}/{name}": env.get_template(template).render(
-                b=briefing, site=site.config, h=helper, pages=PAGES)
-            for name, template, _ in PAGES}
+    """The pages of one briefing, keyed ``slug/page.md``; each ends with its references."""
+    labels = source_labels(briefing.sources, briefing.texts)
+    pages = {}
+    for name, template, _ in PAGES:
+        helper = Helpers(briefing, labels, "" if name == "sources.md" else "sources.md")
+        text = env.get_template(template).render(b=briefing, site=site.config, h=helper,
+                                                 pages=PAGES)
+        refs = helper.refs.definitions()
+        pages[f"{briefing.slug}/{name}"] = text.rstrip("\n") + refs + "\n" if refs else text
+    return pages
 
 
 def mkdocs_settings(site: Site) -> dict[str, Any]:
@@ -131,20 +138,32 @@ def side_label(slug: str) -> str:
 class Helpers:
     """Functions templates call for one briefing; every string returned is safe Markdown."""
 
-    def __init__(self, briefing: Briefing) -> None:
+    def __init__(self, briefing: Briefing, labels: dict[str, str] | None = None,
+                 sources_page: str = "sources.md") -> None:
         self.b = briefing
+        self.labels = labels if labels is not None else source_labels(briefing.sources,
+                                                                      briefing.texts)
+        self.refs = References(briefing.source, self.labels, sources_page)
         self._cited_by: dict[str, list[tuple[Fact, Citation]]] = defaultdict(list)
         for fact in briefing.facts:
             for citation in fact.citations:
                 self._cited_by[citation.source].append((fact, citation))
 
     def cite(self, citations: list[Citation] | tuple[Citation, ...]) -> str:
-        """``Sources (2): [UPI](sources.md#source-upi), …`` with the corroboration count."""
-        ids = list(dict.fromkeys(c.source for c in citations))
-        links = ", ".join(f"[{md(self.b.source[s].label)}]({url('sources.md#source-' + s)})"
-                          for s in ids)
-        word = "source" if len(ids) == 1 else "sources"
-        return f"<small>{len(ids)} {word}: {links}</small>"
+        """Numbered reference markers (``[^ref-1][^ref-2]``), one per source and passage."""
+        return self.refs.markers(citations)
+
+    def label(self, source_id: str) -> str:
+        """The source's name for readers (Markdown-escaped): never its id."""
+        return md(self.labels[source_id])
+
+    def prose(self, text: object) -> str:
+        """An editor's free text, Markdown-escaped, source ids replaced by their labels."""
+        return md(name_sources("" if text is None else str(text), self.labels))
+
+    def describe(self, source_id: str) -> str:
+        """The source's reference line: label, headline, author, date (safe Markdown)."""
+        return self.refs.describe(source_id).rsplit(" [About this source]", 1)[0]
 
     def actor(self, actor_id: str) -> str:
         """Link to an actor on the Who page."""

@@ -44,7 +44,8 @@ def zensical_config(root: Path, docs_dir: str) -> dict[str, object]:
         "nav": nav(site),
         "theme": {"name": "material", "font": False, "language": site.config.language},
         "extra_css": ["assets/briefsite.css"],
-        "markdown_extensions": ["admonition", "attr_list", "tables", {"toc": {"permalink": True}}],
+        "markdown_extensions": ["admonition", "attr_list", "footnotes", "tables",
+                                {"toc": {"permalink": True}}],
     }
 
 

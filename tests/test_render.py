@@ -19,7 +19,7 @@ from generator.render import PAGES, environment, nav, render_site
 from conftest import ROOT, build_tree, run_with_hash_seed, tree_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo"
-EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]
+EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +102,50 @@ def test_chart_labels_wrap_and_are_never_cut(label: str, expected: list[str]) ->
     assert f"<desc id=\"chart-f-desc\">{html.escape(label)}: about 12,000 soldiers</desc>" in svg
 
 
-def test_citations_show_corroboration_and_link_sources(pages: dict[str, str]) -> None:
-    assert "1 source: [Article one](sources.md#source-art)" in pages["demo/who.md"]
+def test_citations_are_numbered_references(pages: dict[str, str]) -> None:
+    who = pages["demo/who.md"]
+    assert "Leader · *person*[^ref-1]" in who
+    assert who.count("\n[^ref-1]: ") == 1 and "[About this source](sources.md#source-art)" in who
+    html_text = markdown.markdown(pages["demo/numbers.md"], extensions=EXTENSIONS)
+    # one reference per source and passage: the cited passage is in its reference
+    assert re.findall(r'class="footnote-ref" href="#fn:ref-(\d)">(\d)<', html_text) == [
+        ("1", "1"), ("2", "2"), ("2", "2")]
+    assert "Cited passage: “about 1,200 were hurt”" in html_text
     assert "{: #source-art }" in pages["demo/sources.md"]
+
+
+def _visible_text(page: str) -> str:
+    """What a reader reads of a page: its HTML without tags, attributes and link targets."""
+    body = markdown.markdown(page, extensions=EXTENSIONS)
+    body = re.sub(r"<script\b.*?</script>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("root", [FIXTURE, ROOT], ids=["demo", "shipped"])
+def test_no_source_id_in_visible_text(root: Path) -> None:
+    """Ids are for files: no page shows one, not even where a note names a source by id."""
+    rendered = run(root)
+    ids = {s.id for b in rendered.site.briefings for s in b.sources}
+    for name, page in rendered.pages.items():
+        text = _visible_text(page)
+        shown = {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
+        assert not shown, (name, shown)
+    assert "Unnamed article" not in "".join(rendered.pages.values())
+
+
+def test_source_labels_use_only_what_the_text_states() -> None:
+    from generator.model import Source
+    from generator.references import name_sources, source_label
+
+    base = {"id": "a1723dbf", "file": "sources/a.txt", "label": "Unnamed article (a1723dbf)"}
+    assert source_label(Source(**base, outlet="UPI", title="Headline"), "text", 1) == "UPI"
+    assert source_label(Source(**base, title="Headline"), "text", 1) == "Headline"
+    assert source_label(Source(**base), "  North Korea said. More words", 2) == (
+        "“North Korea said.…” (no outlet or headline stated)")
+    assert source_label(Source(**base), "", 2) == "Source 2, no outlet or headline stated"
+    labels = {"a1723dbf": "UPI", "upi-2": "Politico"}
+    assert name_sources("a1723dbf and upi-2 say; xa1723dbf, upi-2x", labels) == (
+        "UPI and Politico say; xa1723dbf, upi-2x")
 
 
 def test_nav_escapes_titles_and_fixes_page_titles() -> None:
