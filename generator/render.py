@@ -36,6 +36,14 @@ PAGES = (  # (file, template, navigation title)
 HOME_TEMPLATE = "home.md.j2"
 
 
+def sections(briefing: Briefing) -> tuple[tuple[str, str, str], ...]:
+    """The briefing's pages (entries of ``PAGES``): Overview and Sources always, every other
+    section only when it holds something. An empty section gets no page and no link."""
+    content = {"who.md": briefing.actors, "timeline.md": briefing.events,
+               "numbers.md": briefing.figures, "reactions.md": briefing.reactions}
+    return tuple(page for page in PAGES if content.get(page[0], True))
+
+
 def default_templates() -> Path:
     """The shipped templates: inside the wheel, or the repository's templates/ folder."""
     packaged = Path(__file__).parent / "_templates"
@@ -77,7 +85,8 @@ def environment(root: Path) -> Environment:
 def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -> dict[str, str]:
     """Every page of the site; with ``only``, just those briefings' pages and the home page."""
     pages = {"index.md": env.get_template(HOME_TEMPLATE).render(site=site.config,
-                                                                briefings=site.published)}
+                                                                briefings=site.published,
+                                                                sections=sections)}
     for briefing in site.published:
         if only is None or briefing.slug in only:
             pages.update(render_briefing(briefing, site, env))
@@ -88,10 +97,10 @@ def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[st
     """The pages of one briefing, keyed ``slug/page.md``; each ends with its references."""
     labels = source_labels(briefing.sources, briefing.texts)
     pages = {}
-    for name, template, _ in PAGES:
+    for name, template, _ in sections(briefing):
         helper = Helpers(briefing, labels, "" if name == "sources.md" else "sources.md")
         text = env.get_template(template).render(b=briefing, site=site.config, h=helper,
-                                                 pages=PAGES)
+                                                 pages=sections(briefing))
         refs = helper.refs.definitions()
         pages[f"{briefing.slug}/{name}"] = text.rstrip("\n") + refs + "\n" if refs else text
     return pages
@@ -126,7 +135,7 @@ def nav(site: Site) -> list[Any]:
     (Jinja's ``striptags``, used there by themes, unescapes entities).
     """
     return [{"Home": "index.md"}] + [
-        {html_text(b.meta.title): [{title: f"{b.slug}/{name}"} for name, _, title in PAGES]}
+        {html_text(b.meta.title): [{title: f"{b.slug}/{name}"} for name, _, title in sections(b)]}
         for b in site.published]
 
 

@@ -14,11 +14,12 @@ from generator.cache import SiteCache
 from generator.pipeline import run
 from generator.errors import ContentError
 from generator.model import Figure
-from generator.render import PAGES, environment, nav, render_site
+from generator.render import PAGES, environment, nav, render_site, sections
 
 from conftest import ROOT, build_tree, run_with_hash_seed, tree_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo"
+LEAN = Path(__file__).parent / "fixtures" / "lean"  # one source, no figures, no reactions
 EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]
 
 
@@ -121,7 +122,7 @@ def _visible_text(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-@pytest.mark.parametrize("root", [FIXTURE, ROOT], ids=["demo", "shipped"])
+@pytest.mark.parametrize("root", [FIXTURE, LEAN, ROOT], ids=["demo", "lean", "shipped"])
 def test_no_source_id_in_visible_text(root: Path) -> None:
     """Ids are for files: no page shows one, not even where a note names a source by id."""
     rendered = run(root)
@@ -244,3 +245,15 @@ def test_stored_texts_published_when_configured(tmp_path: Path) -> None:
     sources = run(tmp_path).pages["demo/sources.md"]
     rendered = html.unescape(markdown.markdown(sources, extensions=EXTENSIONS))
     assert _paragraphs(tmp_path) and all(p in rendered for p in _paragraphs(tmp_path))
+
+
+def test_empty_sections_get_no_page_and_no_link() -> None:
+    rendered = run(LEAN)
+    assert sorted(rendered.pages) == ["index.md", "lean/index.md", "lean/sources.md",
+                                      "lean/timeline.md", "lean/who.md"]
+    (title, children), = nav(rendered.site)[1].items()
+    assert [next(iter(c)) for c in children] == ["Overview", "Who", "Timeline", "Sources"]
+    for name, page in rendered.pages.items():
+        assert not re.search(r"\]\((lean/)?(numbers|reactions)\.md", page), name
+    assert "[Timeline](lean/timeline.md)" in rendered.pages["index.md"]
+    assert [p for p, _, _ in sections(run(FIXTURE).site.published[0])] == [p for p, _, _ in PAGES]
