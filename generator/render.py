@@ -97,8 +97,10 @@ def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[st
     """The pages of one briefing, keyed ``slug/page.md``; each ends with its references."""
     labels = source_labels(briefing.sources, briefing.texts)
     pages = {}
-    for name, template, _ in sections(briefing):
+    present = sections(briefing)
+    for name, template, _ in present:
         helper = Helpers(briefing, labels, "" if name == "sources.md" else "sources.md")
+        helper.page, helper.sections = name, present
         text = env.get_template(template).render(b=briefing, site=site.config, h=helper,
                                                  pages=sections(briefing))
         refs = helper.refs.definitions()
@@ -153,10 +155,18 @@ class Helpers:
         self.labels = labels if labels is not None else source_labels(briefing.sources,
                                                                       briefing.texts)
         self.refs = References(briefing.source, self.labels, sources_page)
+        self.page, self.sections = "index.md", sections(briefing)
         self._cited_by: dict[str, list[tuple[Fact, Citation]]] = defaultdict(list)
         for fact in briefing.facts:
             for citation in fact.citations:
                 self._cited_by[citation.source].append((fact, citation))
+
+    def section_bar(self) -> str:
+        """``[Overview](index.md) · **Who** · [Timeline](timeline.md) …``: every section of the
+        briefing one tap away, the current one in bold (a paragraph of class bs-sections)."""
+        items = [f"**{title}**" if name == self.page else f"[{title}]({name})"
+                 for name, _, title in self.sections]
+        return " · ".join(items) + "\n{: .bs-sections }"
 
     def cite(self, citations: list[Citation] | tuple[Citation, ...]) -> str:
         """Numbered reference markers (``[^ref-1][^ref-2]``), one per source and passage."""
