@@ -94,10 +94,11 @@ class References:
         return "".join(dict.fromkeys(self.marker(c) for c in citations))
 
     def definitions(self) -> str:
-        """The footnote definitions of every reference cited on the page ('' when none)."""
+        """The footnote definitions of every reference cited on the page ('' when none), under
+        a heading search leaves out (the list repeats headlines: it would outrank the page)."""
         lines = [f"[^{name}]: {self.describe(source, excerpt)}"
                  for (source, excerpt), name in self._keys.items()]
-        return "\n\n## References {: #references }\n\n" + "\n".join(lines) if lines else ""
+        return "\n\n## References {: #references data-search-exclude }\n\n" + "\n".join(lines) if lines else ""
 
     def describe(self, source_id: str, excerpt: str = "") -> str:
         """One reference as safe Markdown: label, headline, author, date, passage, link."""

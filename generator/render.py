@@ -155,6 +155,9 @@ class Helpers:
         self.labels = labels if labels is not None else source_labels(briefing.sources,
                                                                       briefing.texts)
         self.refs = References(briefing.source, self.labels, sources_page)
+        # in running text a headline reads as one in quotation marks
+        self.prose_labels = {s.id: f"“{self.labels[s.id]}”" if s.title and not s.outlet
+                             else self.labels[s.id] for s in briefing.sources}
         self.page, self.sections = "index.md", sections(briefing)
         self._cited_by: dict[str, list[tuple[Fact, Citation]]] = defaultdict(list)
         for fact in briefing.facts:
@@ -178,7 +181,7 @@ class Helpers:
 
     def prose(self, text: object) -> str:
         """An editor's free text, Markdown-escaped, source ids replaced by their labels."""
-        return md(name_sources("" if text is None else str(text), self.labels))
+        return md(name_sources("" if text is None else str(text), self.prose_labels))
 
     def describe(self, source_id: str) -> str:
         """The source's reference line: label, headline, author, date (safe Markdown)."""
