@@ -98,7 +98,9 @@ class References:
         a heading search leaves out (the list repeats headlines: it would outrank the page)."""
         lines = [f"[^{name}]: {self.describe(source, excerpt)}"
                  for (source, excerpt), name in self._keys.items()]
-        return "\n\n## References {: #references data-search-exclude }\n\n" + "\n".join(lines) if lines else ""
+        if not lines:
+            return ""
+        return "\n\n## References {: #references data-search-exclude }\n\n" + "\n".join(lines)
 
     def describe(self, source_id: str, excerpt: str = "") -> str:
         """One reference as safe Markdown: label, headline, author, date, passage, link."""
