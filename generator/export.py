@@ -22,6 +22,7 @@ from . import dates
 from .briefing import Briefing
 from .feed import atom, page_url
 from .project import Site, SiteConfig
+from .references import source_labels
 
 _LD_TYPES = {"person": "Person", "organisation": "Organization", "state": "Country"}
 # In an HTML <script> element only "</script" (and "<!--") can end or confuse the data; JSON
@@ -101,6 +102,7 @@ def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
     """schema.org ``Report`` describing the briefing, its event and the articles it cites."""
     first = min((c.date for c in b.meta.changelog), key=lambda d: d.sort_key,
                 default=b.meta.last_updated)
+    labels = source_labels(b.sources, b.texts)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Report",
@@ -111,7 +113,7 @@ def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
         "dateModified": b.meta.last_updated.text,
         "about": {"@type": "Event", "name": b.meta.title, "startDate": b.meta.event_date.iso},
         "mentions": [{"@type": _LD_TYPES[a.kind.value], "name": a.name} for a in b.actors],
-        "citation": [_citation(s) for s in b.sources],
+        "citation": [_citation(s, labels[s.id]) for s in b.sources],
         "isPartOf": {"@type": "WebSite", "name": config.title},
     }
     if config.site_url:
@@ -120,9 +122,9 @@ def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
     return data
 
 
-def _citation(s: Any) -> dict[str, Any]:
+def _citation(s: Any, label: str) -> dict[str, Any]:
     out: dict[str, Any] = {"@type": "NewsArticle" if s.outlet else "CreativeWork",
-                           "name": s.title or s.label}
+                           "name": s.title or label}
     if s.url:
         out["url"] = s.url
     if s.author:

@@ -54,6 +54,11 @@ class SiteConfig(Model):
         description="Briefing slugs in the order the home page and navigation list them; "
                     "briefings not named follow, newest event first.")
     show_drafts: bool = Field(False, description="Publish draft briefings too (true/false).")
+    publish_source_texts: bool = Field(
+        False, description="Publish the full stored article texts on each Sources page "
+                           "(true/false). Off by default: republishing third-party articles "
+                           "whole may not be allowed. The texts stay in the repository and every "
+                           "check verifies against them either way; the cited passages are shown.")
     copyright: Optional[Text] = Field(None, description="Footer copyright line.")
     site_url: Optional[SiteUrl] = Field(None, description="Public URL of the site (for the feed and JSON-LD).")
 

@@ -2,7 +2,8 @@
 
 The output is a ``{relative path: markdown}`` mapping, byte-identical for the same input.
 It is engine-neutral: standard Python-Markdown extensions only (tables, toc, admonition,
-attr_list), raw HTML only for the SVG charts and stored texts, built and escaped here.
+attr_list, footnotes), raw HTML only for the SVG charts and stored texts, built and escaped
+here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .escape import FILTERS, attr, html_text, md, url
 from .model import Citation, Figure
 from .paths import Refused, confine, real_root
 from .project import Site
+from .references import References, name_sources, source_labels
 
 PAGES = (  # (file, template, navigation title)
     ("index.md", "overview.md.j2", "Overview"),
@@ -32,6 +34,14 @@ PAGES = (  # (file, template, navigation title)
     ("sources.md", "sources.md.j2", "Sources"),
 )
 HOME_TEMPLATE = "home.md.j2"
+
+
+def sections(briefing: Briefing) -> tuple[tuple[str, str, str], ...]:
+    """The briefing's pages (entries of ``PAGES``): Overview and Sources always, every other
+    section only when it holds something. An empty section gets no page and no link."""
+    content = {"who.md": briefing.actors, "timeline.md": briefing.events,
+               "numbers.md": briefing.figures, "reactions.md": briefing.reactions}
+    return tuple(page for page in PAGES if content.get(page[0], True))
 
 
 def default_templates() -> Path:
@@ -75,7 +85,8 @@ def environment(root: Path) -> Environment:
 def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -> dict[str, str]:
     """Every page of the site; with ``only``, just those briefings' pages and the home page."""
     pages = {"index.md": env.get_template(HOME_TEMPLATE).render(site=site.config,
-                                                                briefings=site.published)}
+                                                                briefings=site.published,
+                                                                sections=sections)}
     for briefing in site.published:
         if only is None or briefing.slug in only:
             pages.update(render_briefing(briefing, site, env))
@@ -83,11 +94,18 @@ def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -
 
 
 def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[str, str]:
-    """The pages of one briefing, keyed ``slug/page.md``."""
-    helper = Helpers(briefing)
-    return {f"{briefing.slug}/{name}": env.get_template(template).render(
-                b=briefing, site=site.config, h=helper, pages=PAGES)
-            for name, template, _ in PAGES}
+    """The pages of one briefing, keyed ``slug/page.md``; each ends with its references."""
+    labels = source_labels(briefing.sources, briefing.texts)
+    pages = {}
+    present = sections(briefing)
+    for name, template, _ in present:
+        helper = Helpers(briefing, labels, "" if name == "sources.md" else "sources.md")
+        helper.page, helper.sections = name, present
+        text = env.get_template(template).render(b=briefing, site=site.config, h=helper,
+                                                 pages=sections(briefing))
+        refs = helper.refs.definitions()
+        pages[f"{briefing.slug}/{name}"] = text.rstrip("\n") + refs + "\n" if refs else text
+    return pages
 
 
 def mkdocs_settings(site: Site) -> dict[str, Any]:
@@ -119,7 +137,7 @@ def nav(site: Site) -> list[Any]:
     (Jinja's ``striptags``, used there by themes, unescapes entities).
     """
     return [{"Home": "index.md"}] + [
-        {html_text(b.meta.title): [{title: f"{b.slug}/{name}"} for name, _, title in PAGES]}
+        {html_text(b.meta.title): [{title: f"{b.slug}/{name}"} for name, _, title in sections(b)]}
         for b in site.published]
 
 
@@ -131,20 +149,43 @@ def side_label(slug: str) -> str:
 class Helpers:
     """Functions templates call for one briefing; every string returned is safe Markdown."""
 
-    def __init__(self, briefing: Briefing) -> None:
+    def __init__(self, briefing: Briefing, labels: dict[str, str] | None = None,
+                 sources_page: str = "sources.md") -> None:
         self.b = briefing
+        self.labels = labels if labels is not None else source_labels(briefing.sources,
+                                                                      briefing.texts)
+        self.refs = References(briefing.source, self.labels, sources_page)
+        # in running text a headline reads as one in quotation marks
+        self.prose_labels = {s.id: f"“{self.labels[s.id]}”" if s.title and not s.outlet
+                             else self.labels[s.id] for s in briefing.sources}
+        self.page, self.sections = "index.md", sections(briefing)
         self._cited_by: dict[str, list[tuple[Fact, Citation]]] = defaultdict(list)
         for fact in briefing.facts:
             for citation in fact.citations:
                 self._cited_by[citation.source].append((fact, citation))
 
+    def section_bar(self) -> str:
+        """``[Overview](index.md) · **Who** · [Timeline](timeline.md) …``: every section of the
+        briefing one tap away, the current one in bold (a paragraph of class bs-sections)."""
+        items = [f"**{title}**" if name == self.page else f"[{title}]({name})"
+                 for name, _, title in self.sections]
+        return " · ".join(items) + "\n{: .bs-sections }"
+
     def cite(self, citations: list[Citation] | tuple[Citation, ...]) -> str:
-        """``Sources (2): [UPI](sources.md#source-upi), …`` with the corroboration count."""
-        ids = list(dict.fromkeys(c.source for c in citations))
-        links = ", ".join(f"[{md(self.b.source[s].label)}]({url('sources.md#source-' + s)})"
-                          for s in ids)
-        word = "source" if len(ids) == 1 else "sources"
-        return f"<small>{len(ids)} {word}: {links}</small>"
+        """Numbered reference markers (``[^ref-1][^ref-2]``), one per source and passage."""
+        return self.refs.markers(citations)
+
+    def label(self, source_id: str) -> str:
+        """The source's name for readers (Markdown-escaped): never its id."""
+        return md(self.labels[source_id])
+
+    def prose(self, text: object) -> str:
+        """An editor's free text, Markdown-escaped, source ids replaced by their labels."""
+        return md(name_sources("" if text is None else str(text), self.prose_labels))
+
+    def describe(self, source_id: str) -> str:
+        """The source's reference line: label, headline, author, date (safe Markdown)."""
+        return self.refs.describe(source_id).rsplit(" [About this source]", 1)[0]
 
     def actor(self, actor_id: str) -> str:
         """Link to an actor on the Who page."""

@@ -51,13 +51,28 @@ def isolated_mkdocs_logger() -> Iterator[None]:
     logger.handlers[:], logger.level, logger.propagate = saved
 
 
+# Something in every section, so every page type is rendered and built (an empty one is not).
+EVERY_SECTION = {
+    "content/demo/actors.yaml": "actors:\n  - id: kim\n    name: Kim\n    kind: person\n"
+                                "    role: Leader\n    side: north-korea\n    citations: [art]\n",
+    "content/demo/timeline.yaml": "events:\n  - id: e1\n    date: 2025-04-28\n"
+                                  "    summary: Something happened.\n    citations: [art]\n",
+    "content/demo/figures.yaml": "figures:\n  - id: f1\n    metric: Troops\n    unit: soldiers\n"
+                                 "    estimates:\n      - id: a\n        value: '1'\n"
+                                 "        qualifier: exact\n        estimators: [kim]\n"
+                                 "        citations: [art]\n",
+    "content/demo/reactions.yaml": "reactions:\n  - id: r1\n    actor: kim\n    stance: neutral\n"
+                                   "    summary: Said something.\n    citations: [art]\n",
+}
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal project with the shipped mkdocs.yml, theme overrides, assets and templates,
     built once; each test gets a copy."""
     from conftest import MINIMAL, add_site_files, build_tree
 
-    root = build_tree(tmp_path_factory.mktemp("built") / "project", MINIMAL)
+    root = build_tree(tmp_path_factory.mktemp("built") / "project", {**MINIMAL, **EVERY_SECTION})
     add_site_files(root, templates=True)
     logger = logging.getLogger("mkdocs")
     saved = (logger.handlers[:], logger.level, logger.propagate)
@@ -138,7 +153,7 @@ def test_new_site_folder_gets_normal_permissions(project: Path) -> None:
 
 def test_failed_first_build_creates_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.rmtree(project / "site")
-    (project / "templates/who.md.j2").write_text("{{ h.nonexistent() }}\n")
+    (project / "templates/sources.md.j2").write_text("{{ h.nonexistent() }}\n")
     status, _ = call_cli(["-C", str(project), "build"], capsys)
     assert status == 1
     assert not (project / "site").exists() and leftovers(project) == []
@@ -148,10 +163,10 @@ def test_failed_first_build_creates_nothing(project: Path, capsys: pytest.Captur
 
 def test_project_template_raising_mid_render(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(project / "site")
-    (project / "templates/who.md.j2").write_text("# Who\n\nfine so far\n\n{{ h.nonexistent() }}\n")
+    (project / "templates/sources.md.j2").write_text("# Who\n\nfine so far\n\n{{ h.nonexistent() }}\n")
     status, err = call_cli(["-C", str(project), "build"], capsys)
     assert status == 1
-    assert err.startswith("error: template error at templates/who.md.j2:5: ")
+    assert err.startswith("error: template error at templates/sources.md.j2:5: ")
     assert "nonexistent" in err
     assert_untouched(project, before)
 
@@ -183,7 +198,7 @@ def test_theme_template_raising_after_pages_were_written(project: Path,
     before = snapshot(project / "site")
     (project / "site_config/overrides/main.html").write_text(
         '{% extends "base.html" %}\n{% block content %}\n'
-        "{% if page.file.src_uri == 'demo/who.md' %}{{ no_such_thing.attribute }}{% endif %}\n"
+        "{% if page.file.src_uri == 'demo/sources.md' %}{{ no_such_thing.attribute }}{% endif %}\n"
         "{{ super() }}\n{% endblock %}\n")
     status, err = call_cli(["-C", str(project), "build"], capsys)
     assert status == 1
@@ -350,7 +365,7 @@ def test_render_success_replaces_the_folder(project: Path, rendered: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     status, err = call_cli(["-C", str(project), "render", "--out", str(rendered)], capsys)
     assert status == 0, err
-    assert not (rendered / "stale.md").exists() and (rendered / "demo/who.md").is_file()
+    assert not (rendered / "stale.md").exists() and (rendered / "demo/sources.md").is_file()
     assert leftovers(project) == []
 
 
@@ -383,6 +398,6 @@ def test_build_errors_are_briefsite_errors(project: Path, monkeypatch: pytest.Mo
     with pytest.raises(BriefsiteError, match="No space left on device"):
         build_site(project)
     monkeypatch.undo()
-    (project / "templates/who.md.j2").write_text("{{ h.nonexistent() }}\n")
+    (project / "templates/sources.md.j2").write_text("{{ h.nonexistent() }}\n")
     with pytest.raises(BriefsiteError, match="template error"):
         build_site(project)

@@ -129,6 +129,40 @@ PHONE_JS = """() => {
 }""".replace("@MIN_TEXT_PX@", str(MIN_CHART_TEXT_PX))
 
 
+# What a reader sees, on every page at both widths: no internal source id in the visible text
+# (the whole page, Material's chrome included), the section bar on every briefing page, reference
+# markers and section links at least 24x24 px (WCAG 2.2, 2.5.8), nothing wider than the viewport.
+READER_JS = """([ids, briefing]) => {
+  const out = {title: document.title, ids: [], bar: null, small: [], wide: []};
+  const text = document.body.innerText;
+  for (const id of ids)
+    if (new RegExp('(^|[^\\\\w-])' + id + '($|[^\\\\w-])').test(text)) out.ids.push(id);
+  if (briefing) {
+    const bar = document.querySelector('article .bs-sections');
+    out.bar = bar ? bar.innerText.split('·').map(s => s.trim()) : null;
+  }
+  for (const a of document.querySelectorAll('article a.footnote-ref, article .bs-sections a')) {
+    const r = a.getBoundingClientRect();
+    if (r.width < 23.5 || r.height < 23.5)
+      out.small.push(`${a.textContent} (${r.width.toFixed(1)}x${r.height.toFixed(1)})`);
+  }
+  const vw = document.documentElement.clientWidth;
+  for (const el of document.querySelectorAll('article *')) {
+    if (el.closest('.md-typeset__scrollwrap, .md-typeset__table') !== null) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5))
+      out.wide.push(el.outerHTML.slice(0, 80));
+  }
+  return out;
+}"""
+
+
+def _source_ids(site: Path) -> list[str]:
+    """The source ids of the project a site was built from (its briefing.json exports)."""
+    return sorted({s["id"] for f in site.glob("*/briefing.json")
+                   for s in json.loads(f.read_text(encoding="utf-8"))["sources"]})
+
+
 @dataclass
 class Sweep:
     """One pass over every built page in one browser configuration."""
@@ -140,6 +174,7 @@ class Sweep:
     layout: list[str] = field(default_factory=list)         # phone-width layout
     chart_text: list[str] = field(default_factory=list)     # phone-width chart text size
     schemes: dict[str, str] = field(default_factory=dict)   # page -> data-md-color-scheme
+    reader: dict[str, dict[str, Any]] = field(default_factory=dict)  # page -> READER_JS result
 
 
 def _sweep(chromium: Any, server: SiteServer, site: Path, *, scheme: str,
@@ -155,6 +190,8 @@ def _sweep(chromium: Any, server: SiteServer, site: Path, *, scheme: str,
             serious = [v for v in axe_violations(s.page) if v.get("impact") in SERIOUS]
             result.axe += describe_violations(f"{rel} ({label})", serious)
             result.structure += [f"{rel}: {p}" for p in s.page.evaluate(STRUCTURE_JS)]
+            result.reader[rel] = s.page.evaluate(READER_JS, [_source_ids(site), "/" in rel
+                                                             and rel != "404.html"])
             if viewport == PHONE:
                 info = s.page.evaluate(PHONE_JS)
                 result.layout += [f"{rel}: {p}" for p in info["problems"]]
@@ -246,6 +283,81 @@ def test_phone_width_chart_text_is_legible(phone: Sweep) -> None:
     _fail_if(phone.chart_text, f"chart text below {MIN_CHART_TEXT_PX} px at 375 px")
 
 
+# --- what a reader sees: ids, section bar, titles, tap targets, width --------------------
+
+LEAN_FIXTURE = browser.ROOT / "tests" / "fixtures" / "lean"  # one source, no figures/reactions
+
+
+@pytest.fixture(scope="module")
+def lean(chromium: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A differently shaped briefing, built and swept at 1280 and 375 px (light scheme)."""
+    site = browser.build_project(tmp_path_factory, "lean", copy_from=LEAN_FIXTURE)
+    server = browser.serve(site)
+    try:
+        yield {"site": site, **({} if chromium is None else {
+            label: _sweep(chromium, server, site, scheme="light", viewport=size,
+                          label=f"lean-{label}-light")
+            for label, size in (("desktop", DESKTOP), ("phone", PHONE))})}
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+
+
+def _sweeps(desktop: dict[str, Sweep] | None, phone: Sweep | None,
+            lean: dict[str, Any]) -> dict[str, Sweep]:
+    require_chromium()
+    assert desktop is not None and phone is not None
+    return {"shipped 1280": desktop["light"], "shipped 375": phone,
+            "lean 1280": lean["desktop"], "lean 375": lean["phone"]}
+
+
+@pytest.mark.browser
+def test_reader_sees_no_internal_ids_and_nothing_too_wide(desktop: dict[str, Sweep], phone: Sweep,
+                                                          lean: dict[str, Any]) -> None:
+    problems = []
+    for where, sweep in _sweeps(desktop, phone, lean).items():
+        for rel, seen in sweep.reader.items():
+            problems += [f"{where} {rel}: source id {i!r} in the visible text" for i in seen["ids"]]
+            problems += [f"{where} {rel}: wider than the viewport: {w}" for w in seen["wide"][:3]]
+            problems += [f"{where} {rel}: tap target under 24x24 px: {t}" for t in seen["small"][:3]]
+    _fail_if(problems, "reader problem(s)")
+
+
+@pytest.mark.browser
+def test_section_bar_and_unique_titles(desktop: dict[str, Sweep], phone: Sweep,
+                                       lean: dict[str, Any], built_site: Path) -> None:
+    problems = []
+    for where, sweep in _sweeps(desktop, phone, lean).items():
+        titles = [seen["title"] for seen in sweep.reader.values()]
+        problems += [f"{where}: <title> {t!r} used twice" for t in set(titles)
+                     if titles.count(t) > 1]
+        for rel, seen in sweep.reader.items():
+            if seen["bar"] is None:
+                continue
+            slug = rel.split("/")[0]
+            built = [name for name, path in zip(SECTIONS, ("", "who/", "timeline/", "numbers/",
+                                                           "reactions/", "sources/"))
+                     if ((lean["site"] if where.startswith("lean") else built_site)
+                         / slug / path / "index.html").is_file()]
+            if seen["bar"] != built:
+                problems.append(f"{where} {rel}: section bar {seen['bar']} != sections {built}")
+            if not seen["title"].startswith(tuple(f"{t} – " for t in SECTIONS)):
+                problems.append(f"{where} {rel}: <title> {seen['title']!r} does not name the section")
+    _fail_if(problems, "section bar / title problem(s)")
+
+
+@pytest.mark.browser
+def test_no_empty_section_pages(lean: dict[str, Any]) -> None:
+    require_chromium()
+    site: Path = lean["site"]
+    assert not (site / "lean/numbers").exists() and not (site / "lean/reactions").exists()
+    for rel, seen in lean["phone"].reader.items():
+        if seen["bar"] is not None:
+            assert seen["bar"] == ["Overview", "Who", "Timeline", "Sources"], (rel, seen["bar"])
+    for page in site.rglob("*.html"):
+        assert not re.search(r'href="[^"]*(numbers|reactions)/', page.read_text(encoding="utf-8")), page
+
+
 # --- the reader's paths -------------------------------------------------------------------
 
 def _actor() -> tuple[str, str, str]:
@@ -289,8 +401,9 @@ def test_search_finds_an_actor(session_factory: Any, scheme: str) -> None:
     if scheme == "light":
         browser.screenshot(s.page, "search-results-desktop-light", full_page=False)
 
-    s.page.locator(".md-search-result__list a").filter(has_text=name).filter(
-        visible=True).first.click()
+    # the actor's own entry (other entries may mention the name, e.g. in a source's headline)
+    s.page.locator(f".md-search-result__list a[href$='#actor-{actor_id}']").filter(
+        has_text=name).filter(visible=True).first.click()
     s.page.wait_for_url(target)
     heading = s.page.locator(f"#actor-{actor_id}")
     assert name in heading.inner_text()
@@ -416,7 +529,7 @@ PAYLOAD = ('<script>alert("script")</script><img src="https://evil.example/i.png
      '<svg onload=alert(\'svg\')></svg> [link](javascript:alert(\'md\')) {: onclick="alert(\'attr\')" } '
      '<iframe src="https://evil.example/"></iframe> {{ 7*7 }} ${7*7} &lt;b&gt; | pipe ` code')
 HOSTILE_FILES: dict[str, str | bytes] = {
- "site_config/site.yaml": f"title: {_q('Site '+PAYLOAD)}\ndescription: {_q('Desc '+PAYLOAD)}\nlanguage: en\ncopyright: {_q('Copy '+PAYLOAD)}\n",
+ "site_config/site.yaml": f"title: {_q('Site '+PAYLOAD)}\ndescription: {_q('Desc '+PAYLOAD)}\nlanguage: en\ncopyright: {_q('Copy '+PAYLOAD)}\npublish_source_texts: true\n",
  "content/evil/sources/art.txt": f"Body {PAYLOAD}\nSecond paragraph says {PAYLOAD}\n"
                                  "About 1,200 were hurt; 4,000 were sent.\n",
  "content/evil/briefing.yaml": f"""title: {_q('Title '+PAYLOAD)}

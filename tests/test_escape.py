@@ -1,7 +1,7 @@
 """Unit tests of every escaping filter (generator/escape.py) against the real Markdown engine.
 
 Each filter's output is rendered by Python-Markdown with the extensions mkdocs.yml enables
-(admonition, attr_list, tables, toc) and the assertions are made on the resulting HTML, parsed
+(admonition, attr_list, footnotes, tables, toc) and the assertions are made on the resulting HTML, parsed
 back the way a browser reads it: the text must read exactly like the value, and no tag,
 attribute or link may come from the value.
 """
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from generator.chars import NONCHARACTER
 from generator.escape import FILTERS, UnsafeURL, attr, cell, html_text, md, url
 
-EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]  # as in mkdocs.yml
+EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]  # as in mkdocs.yml
 
 
 def render(text: str) -> str:

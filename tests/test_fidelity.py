@@ -31,7 +31,7 @@ from generator.urls import check_url
 from generator.build import build_site
 from test_hostile import every_field, markdown_pages, mkdocs_logger, write_project  # noqa: F401
 
-EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]  # as in mkdocs.yml
+EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]  # as in mkdocs.yml
 # Bytes a terminal acts on or reorders by: C0 controls but tab/newline, DEL, C1 controls
 # (UTF-8 C2 80–9F), bidi embeddings/overrides (E2 80 AA–AE), isolates (E2 81 A6–A9),
 # marks (E2 80 8E/8F) and the Arabic letter mark (D8 9C).
@@ -181,6 +181,9 @@ class Codes(HTMLParser):
 
 
 def test_shipped_sources_page_shows_stored_file_paths_literally(project: Path) -> None:
+    config = project / "site_config/site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "publish_source_texts: true\n",
+                      encoding="utf-8")
     site, pages = markdown_pages(project)
     for b in site.published:
         codes = Codes(pages[f"{b.slug}/sources.md"]).codes

@@ -135,7 +135,7 @@ def test_recognised_folders_are_replaced(kind: str, proj: Path, tmp_path: Path,
     elif kind == "rendered-tree":
         build_tree(out, {"index.md": "# old", "briefings.json": "[]", "old.md": "old"})
     assert run(["-C", str(proj), "render", "--out", str(out)], capsys)[0] == 0
-    assert (out / "demo" / "who.md").is_file()
+    assert (out / "demo" / "sources.md").is_file()
     assert not (out / "old.html").exists() and not (out / "old.md").exists()
 
 
@@ -161,7 +161,7 @@ def test_build_honours_site_dir_of_mkdocs_yml_and_site_dir_relative_to_c(
     config.write_text(config.read_text().replace("site_dir: site\n", "site_dir: public\n"))
     monkeypatch.chdir(tmp_path)
     assert run(["-C", str(proj), "build"], capsys)[0] == 0
-    assert (proj / "public" / "demo" / "who" / "index.html").is_file()
+    assert (proj / "public" / "demo" / "sources" / "index.html").is_file()
     assert not (proj / "site").exists()
     assert run(["-C", str(proj), "build", "--site-dir", "out"], capsys)[0] == 0
     assert (proj / "out" / "index.html").is_file() and not (tmp_path / "out").exists()
@@ -256,4 +256,4 @@ def test_concurrent_builds_all_succeed(proj: Path, tmp_path: Path) -> None:
         assert proc.wait(timeout=600) == 0, log.read_text()
         assert "Directory not empty" not in log.read_text()
     assert sorted(p.name for p in proj.iterdir() if p.name.startswith(".site")) == []
-    assert (proj / "site" / "demo" / "who" / "index.html").is_file()
+    assert (proj / "site" / "demo" / "sources" / "index.html").is_file()

@@ -23,7 +23,7 @@ from conftest import ROOT
 from generator import cli, export
 from generator.escape import attr, html_text
 from generator.pipeline import load_site
-from generator.render import PAGES, nav
+from generator.render import nav, sections
 
 pytestmark = pytest.mark.site
 
@@ -44,7 +44,8 @@ def zensical_config(root: Path, docs_dir: str) -> dict[str, object]:
         "nav": nav(site),
         "theme": {"name": "material", "font": False, "language": site.config.language},
         "extra_css": ["assets/briefsite.css"],
-        "markdown_extensions": ["admonition", "attr_list", "tables", {"toc": {"permalink": True}}],
+        "markdown_extensions": ["admonition", "attr_list", "footnotes", "tables",
+                                {"toc": {"permalink": True}}],
     }
 
 
@@ -64,7 +65,7 @@ def test_rendered_tree_builds_with_zensical(tmp_path: Path) -> None:
     site_model, _ = load_site(ROOT)
     assert site_model is not None
     for b in site_model.published:
-        for name, _, title in PAGES:
+        for name, _, title in sections(b):
             page = site / b.slug / ("" if name == "index.md" else name[:-3]) / "index.html"
             html = page.read_text(encoding="utf-8")
             assert f"<title>{title} - " in html, page

@@ -14,12 +14,13 @@ from generator.cache import SiteCache
 from generator.pipeline import run
 from generator.errors import ContentError
 from generator.model import Figure
-from generator.render import PAGES, environment, nav, render_site
+from generator.render import PAGES, environment, nav, render_site, sections
 
 from conftest import ROOT, build_tree, run_with_hash_seed, tree_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo"
-EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]
+LEAN = Path(__file__).parent / "fixtures" / "lean"  # one source, no figures, no reactions
+EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +103,51 @@ def test_chart_labels_wrap_and_are_never_cut(label: str, expected: list[str]) ->
     assert f"<desc id=\"chart-f-desc\">{html.escape(label)}: about 12,000 soldiers</desc>" in svg
 
 
-def test_citations_show_corroboration_and_link_sources(pages: dict[str, str]) -> None:
-    assert "1 source: [Article one](sources.md#source-art)" in pages["demo/who.md"]
+def test_citations_are_numbered_references(pages: dict[str, str]) -> None:
+    who = pages["demo/who.md"]
+    assert "Leader · *person*[^ref-1]" in who
+    assert who.count("\n[^ref-1]: ") == 1 and "[About this source](sources.md#source-art)" in who
+    html_text = markdown.markdown(pages["demo/timeline.md"], extensions=EXTENSIONS)
+    # one reference per source and passage: a passage cited twice keeps its number
+    assert re.findall(r'class="footnote-ref" href="#fn:ref-(\d)">(\d)<', html_text) == [
+        ("1", "1"), ("2", "2"), ("2", "2")]
+    html_text = markdown.markdown(pages["demo/numbers.md"], extensions=EXTENSIONS)
+    assert "Cited passage: “about 1,200 were hurt”" in html_text
     assert "{: #source-art }" in pages["demo/sources.md"]
+
+
+def _visible_text(page: str) -> str:
+    """What a reader reads of a page: its HTML without tags, attributes and link targets."""
+    body = markdown.markdown(page, extensions=EXTENSIONS)
+    body = re.sub(r"<script\b.*?</script>", " ", body, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("root", [FIXTURE, LEAN, ROOT], ids=["demo", "lean", "shipped"])
+def test_no_source_id_in_visible_text(root: Path) -> None:
+    """Ids are for files: no page shows one, not even where a note names a source by id."""
+    rendered = run(root)
+    ids = {s.id for b in rendered.site.briefings for s in b.sources}
+    for name, page in rendered.pages.items():
+        text = _visible_text(page)
+        shown = {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)}
+        assert not shown, (name, shown)
+    assert "Unnamed article" not in "".join(rendered.pages.values())
+
+
+def test_source_labels_use_only_what_the_text_states() -> None:
+    from generator.model import Source
+    from generator.references import name_sources, source_label
+
+    base = {"id": "a1723dbf", "file": "sources/a.txt", "label": "Unnamed article (a1723dbf)"}
+    assert source_label(Source(**base, outlet="UPI", title="Headline"), "text", 1) == "UPI"
+    assert source_label(Source(**base, title="Headline"), "text", 1) == "Headline"
+    assert source_label(Source(**base), "  North Korea said. More words", 2) == (
+        "“North Korea said.…” (no outlet or headline stated)")
+    assert source_label(Source(**base), "", 2) == "Source 2, no outlet or headline stated"
+    labels = {"a1723dbf": "UPI", "upi-2": "Politico"}
+    assert name_sources("a1723dbf and upi-2 say; xa1723dbf, upi-2x", labels) == (
+        "UPI and Politico say; xa1723dbf, upi-2x")
 
 
 def test_nav_escapes_titles_and_fixes_page_titles() -> None:
@@ -170,3 +213,48 @@ def test_cache_rerenders_only_changed_briefing(tmp_path: Path) -> None:
 def test_shipped_templates_are_the_defaults() -> None:
     from generator.render import default_templates
     assert default_templates().resolve() == (ROOT / "templates").resolve()
+
+
+def _paragraphs(site_root: Path) -> list[str]:
+    """Every paragraph of every stored article text of the project at ``site_root``."""
+    site = run(site_root).site
+    return [p.strip() for b in site.briefings for t in b.texts.values()
+            for p in t.split("\n") if p.strip()]
+
+
+@pytest.mark.parametrize("root", [FIXTURE, ROOT], ids=["demo", "shipped"])
+def test_stored_texts_not_published_by_default(root: Path) -> None:
+    """Republishing whole third-party articles is opt-in: a stored paragraph appears on a page
+    only where a fact cites it (as an excerpt or a quotation) or a source's notes quote it."""
+    rendered = run(root)
+    cited = [c.excerpt for b in rendered.site.briefings for f in b.facts for c in f.citations
+             if c.excerpt] + [q.text for b in rendered.site.briefings for q in b.quotes] \
+        + [s.notes for b in rendered.site.briefings for s in b.sources if s.notes]
+    uncited = [p for p in _paragraphs(root) if len(p) > 40 and not any(p in c for c in cited)]
+    assert len(uncited) >= (1 if root == FIXTURE else 20)
+    for name, text in rendered.pages.items():
+        html_text = html.unescape(markdown.markdown(text, extensions=EXTENSIONS))
+        assert not [p for p in uncited if p in html_text], name
+    assert "bs-stored-text" not in "".join(rendered.pages.values())
+
+
+def test_stored_texts_published_when_configured(tmp_path: Path) -> None:
+    build_tree(tmp_path, {str(p.relative_to(FIXTURE)): p.read_bytes()
+                          for p in FIXTURE.rglob("*") if p.is_file()})
+    config = tmp_path / "site_config/site.yaml"
+    config.write_text(config.read_text() + "publish_source_texts: true\n")
+    sources = run(tmp_path).pages["demo/sources.md"]
+    rendered = html.unescape(markdown.markdown(sources, extensions=EXTENSIONS))
+    assert _paragraphs(tmp_path) and all(p in rendered for p in _paragraphs(tmp_path))
+
+
+def test_empty_sections_get_no_page_and_no_link() -> None:
+    rendered = run(LEAN)
+    assert sorted(rendered.pages) == ["index.md", "lean/index.md", "lean/sources.md",
+                                      "lean/timeline.md", "lean/who.md"]
+    (title, children), = nav(rendered.site)[1].items()
+    assert [next(iter(c)) for c in children] == ["Overview", "Who", "Timeline", "Sources"]
+    for name, page in rendered.pages.items():
+        assert not re.search(r"\]\((lean/)?(numbers|reactions)\.md", page), name
+    assert "[Timeline](lean/timeline.md)" in rendered.pages["index.md"]
+    assert [p for p, _, _ in sections(run(FIXTURE).site.published[0])] == [p for p, _, _ in PAGES]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import json
+import posixpath
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -181,3 +183,43 @@ def test_site_title_with_markup_characters_is_shown_literally_everywhere(
         assert len(chrome.logos) == 2, rel
         for logo in chrome.logos:
             assert (logo["title"], logo["aria-label"]) == (name, name), (rel, logo)
+
+
+def _titles_and_rels(site: Path) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Each built page: its <title> text as a browser reads it, and its <link rel=prev/next>."""
+    out = {}
+    for page in sorted(site.rglob("index.html")):
+        raw = page.read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", raw, re.S)
+        assert title, page
+        rels = re.findall(r'<link rel="(prev|next)" href="([^"]*)"', raw)
+        out[page.parent.relative_to(site).as_posix()] = (html.unescape(title.group(1)), rels)
+    return out
+
+
+@pytest.mark.site
+def test_titles_are_unique_and_prev_next_stay_in_the_briefing(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Section – story – site in every briefing page's <title>, the story's markup as text."""
+    from browser import DEMO_FIXTURE, build_project
+
+    story = 'Kim & Co </title><script>alert(1)</script> &amp; {{ 7*7 }}'
+    other = DEMO_FIXTURE / "content/demo"
+    files = {f"content/other/{p.relative_to(other)}": p.read_bytes() for p in other.rglob("*")
+             if p.is_file()}
+    meta = files["content/other/briefing.yaml"].decode()  # type: ignore[union-attr]
+    files["content/other/briefing.yaml"] = re.sub(r"(?m)^title: .*$", f"title: {json.dumps(story)}", meta)
+    site = build_project(tmp_path_factory, "titles", copy_from=DEMO_FIXTURE, files=files)
+    pages = _titles_and_rels(site)
+    titles = [t for t, _ in pages.values()]
+    assert len(set(titles)) == len(titles), titles
+    assert pages["other/who"][0] == f"Who – {story} – Demo site"
+    assert pages["demo"][0] == "Overview – Demo: troops *and* [numbers] | 7*7 – Demo site"
+    for path, (_, rels) in pages.items():
+        slug = path.split("/")[0]
+        for _, href in rels:  # relative to the page: never leaves its briefing
+            target = posixpath.normpath(posixpath.join(path, href))
+            assert target.split("/")[0] == slug and path != "." , (path, href)
+    assert pages["demo"][1] == [("next", "who/")]
+    assert pages["demo/sources"][1] == [("prev", "../reactions/")]
+    footer = (site / "demo/sources/index.html").read_text(encoding="utf-8")
+    assert "md-footer__link--prev" in footer and "md-footer__link--next" not in footer

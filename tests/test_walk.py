@@ -114,7 +114,7 @@ def test_explicit_anchors_are_unique_on_every_page(tmp_path: Path) -> None:
     assert problems == [] and site is not None
     pages = render_site(site, environment(tmp_path))
     for path, text in pages.items():
-        html = markdown.markdown(text, extensions=["admonition", "attr_list", "tables", "toc"])
+        html = markdown.markdown(text, extensions=["admonition", "attr_list", "footnotes", "tables", "toc"])
         ids = Counter(re.findall(r'\bid="([^"]+)"', html))
         assert [i for i, n in ids.items() if n > 1] == [], path
         for anchor in re.findall(r"\{: #([a-z0-9-]+) \}", text):
