@@ -17,7 +17,10 @@ from pymdownx.slugs import slugify
 
 THEME = "material"
 CSS = "assets/briefsite.css"
-FEATURES = ("navigation.prune",)  # pages carry only their own briefing's navigation
+# navigation.prune: pages carry only their own briefing's navigation; navigation.footer:
+# previous/next within the briefing (the shipped footer override); content.footnote.tooltips:
+# a reference's preview on hover or tap.
+FEATURES = ("navigation.prune", "navigation.footer", "content.footnote.tooltips")
 SEARCH = ("search", "material/search")
 # Material's default font is loaded from Google Fonts: a third-party request on every page.
 THIRD_PARTY_FONT = {"text": "Roboto", "code": "Roboto Mono"}
@@ -29,7 +32,7 @@ def extensions() -> dict[str, dict[str, Any]]:
 
     ``toc`` slugs with ``pymdownx.slugs`` so that headings in any script get stable ids.
     """
-    return {"admonition": {}, "attr_list": {}, "tables": {},
+    return {"admonition": {}, "attr_list": {}, "footnotes": {}, "tables": {},
             "toc": {"permalink": True, "slugify": slugify(case="lower")}}
 
 

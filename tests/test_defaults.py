@@ -77,8 +77,8 @@ def test_a_removed_extension_is_refused_by_name(tmp_path: Path, capsys: pytest.C
 
 def test_defaults_add_only_what_is_missing() -> None:
     add = mkdocs_defaults.additions(
-        theme="material", extensions_used=["toc", "tables", "admonition"],
-        settings={"toc": {"permalink": False}}, features=["navigation.prune"],
+        theme="material", extensions_used=["toc", "tables", "admonition", "footnotes"],
+        settings={"toc": {"permalink": False}}, features=list(mkdocs_defaults.FEATURES),
         font={"text": "Inter"}, custom_dir=None, extra_css=[], plugins=["briefsite", "search"])
     assert add.extensions == ["attr_list"] and add.features == [] and not add.no_font
     assert set(add.extension_settings) == {"toc"} and set(add.extension_settings["toc"]) == {"slugify"}
