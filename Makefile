@@ -7,7 +7,7 @@ VNU_VERSION ?= 26.9.27
 VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test test-latest run-tests lock check serve chromium vnu bench clean
+.PHONY: site test test-latest run-tests lint lock check serve chromium vnu bench clean
 
 # Installs are reproducible: exact versions with hashes from requirements/*.lock (made by
 # `make lock`), then the project itself without dependencies. `make test-latest` resolves the
@@ -46,8 +46,13 @@ test-latest: chromium vnu
 	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
 	$(MAKE) --no-print-directory run-tests VENV=.venv-latest
 
-run-tests:
+run-tests: lint
 	$(BIN)/python -m pytest
+
+# ruff (rules pinned in pyproject.toml) and mypy, versions from the lock: `make test` fails on either.
+lint:
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy generator
 
 # Rewrite the locks from pyproject.toml (uv: the one tool that hashes every platform's wheels).
 lock:

@@ -39,27 +39,8 @@ DEFAULT_FACTS = sum(SHAPE.values())
 SOURCES = 5
 SOURCE_BYTES = 4000
 
-_WORDS = """
-the a of to and in that for on with as by at from after before against over under between
-among about during without within into through around across toward despite amid
-army troops soldiers forces officials ministry government leader president minister spokesman
-agency statement report intelligence analysts commanders battalion units brigade region front
-border village town city capital province district river bridge road supply convoy depot
-attack assault offensive defence counteroffensive strike drone missile artillery shelling raid
-casualties losses wounded killed captured prisoners refugees civilians evacuation aid
-treaty alliance partnership agreement talks negotiations ceasefire sanctions embargo pact
-confirmed denied said told announced claimed reported estimated warned condemned praised
-accused demanded urged rejected acknowledged insisted added noted stressed suggested
-first second third last new early late recent previous official unofficial public secret
-large small heavy light major minor several many few most some dozens hundreds thousands
-week month year day night morning evening spring summer autumn winter season
-military political economic diplomatic strategic humanitarian regional international
-satellite images footage documents sources witnesses residents observers journalists
-state media news briefing conference interview broadcast channel telegram outlet
-according unnamed senior junior western eastern northern southern foreign domestic
-deployment withdrawal reinforcement rotation mobilisation training exercise operation
-""".split()
-_SYLLABLES = "ka ri mo sun jae vo la ne ta pe go hu ly an dre vik tor sa mi ko el ba zu".split()
+_WORDS = ["the", "a", "of", "to", "and", "in", "that", "for", "on", "with", "as", "by", "at", "from", "after", "before", "against", "over", "under", "between", "among", "about", "during", "without", "within", "into", "through", "around", "across", "toward", "despite", "amid", "army", "troops", "soldiers", "forces", "officials", "ministry", "government", "leader", "president", "minister", "spokesman", "agency", "statement", "report", "intelligence", "analysts", "commanders", "battalion", "units", "brigade", "region", "front", "border", "village", "town", "city", "capital", "province", "district", "river", "bridge", "road", "supply", "convoy", "depot", "attack", "assault", "offensive", "defence", "counteroffensive", "strike", "drone", "missile", "artillery", "shelling", "raid", "casualties", "losses", "wounded", "killed", "captured", "prisoners", "refugees", "civilians", "evacuation", "aid", "treaty", "alliance", "partnership", "agreement", "talks", "negotiations", "ceasefire", "sanctions", "embargo", "pact", "confirmed", "denied", "said", "told", "announced", "claimed", "reported", "estimated", "warned", "condemned", "praised", "accused", "demanded", "urged", "rejected", "acknowledged", "insisted", "added", "noted", "stressed", "suggested", "first", "second", "third", "last", "new", "early", "late", "recent", "previous", "official", "unofficial", "public", "secret", "large", "small", "heavy", "light", "major", "minor", "several", "many", "few", "most", "some", "dozens", "hundreds", "thousands", "week", "month", "year", "day", "night", "morning", "evening", "spring", "summer", "autumn", "winter", "season", "military", "political", "economic", "diplomatic", "strategic", "humanitarian", "regional", "international", "satellite", "images", "footage", "documents", "sources", "witnesses", "residents", "observers", "journalists", "state", "media", "news", "briefing", "conference", "interview", "broadcast", "channel", "telegram", "outlet", "according", "unnamed", "senior", "junior", "western", "eastern", "northern", "southern", "foreign", "domestic", "deployment", "withdrawal", "reinforcement", "rotation", "mobilisation", "training", "exercise", "operation"]
+_SYLLABLES = ["ka", "ri", "mo", "sun", "jae", "vo", "la", "ne", "ta", "pe", "go", "hu", "ly", "an", "dre", "vik", "tor", "sa", "mi", "ko", "el", "ba", "zu"]
 _TYPO_WORDS = ("country’s", "ministry’s", "army’s", "Kremlin’s", "didn’t", "wasn’t", "it’s")
 _OUTLETS = ("Wire Service", "Daily Herald", "Evening Post", "Global Desk", "Observer Weekly",
             "Morning Ledger", "Capital Times", "Northern Review")

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.load import Document  # noqa: E402
-from generator.pipeline import load_site  # noqa: E402
-from generator.verify import references  # noqa: E402
+from generator.load import Document
+from generator.pipeline import load_site
+from generator.verify import references
 
 
 def words(rng: random.Random, count: int) -> list[str]:

@@ -70,9 +70,10 @@ def _child(stage: str, project: Path, opts: dict) -> dict:
     from generator.render import environment, render_site
 
     if stage == "build":
-        import generator.build  # noqa: F401  (mkdocs is imported lazily by build_site)
-        import mkdocs.commands.build  # noqa: F401
         import material  # noqa: F401
+        import mkdocs.commands.build  # noqa: F401
+
+        import generator.build  # noqa: F401  (mkdocs is imported lazily by build_site)
     imports = time.perf_counter() - started
     out: dict = {"imports_s": imports, "rss_after_imports_mb": _rss_mb()}
 
@@ -262,7 +263,7 @@ def compare(args: argparse.Namespace, stages: list[str], sizes: list[int], base_
     legend = "; ".join(f"`{label}` = generator from {env.get('PYTHONPATH') or 'the working tree'}"
                        + (f" + {', '.join(str(o) for o in overlays)}" if overlays else "")
                        for label, env, overlays in variants)
-    return "\n".join([f"Interleaved runs, median of {args.repeat}: {legend}.", ""] + rows)
+    return "\n".join([f"Interleaved runs, median of {args.repeat}: {legend}.", "", *rows])
 
 
 def _run_child(stage: str, project: Path, env: dict[str, str], timeout: float) -> dict:
@@ -306,7 +307,7 @@ def machine() -> dict[str, str]:
     except (OSError, AttributeError):
         pass
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpus": f"{os.cpu_count()} (usable: {len(os.sched_getaffinity(0))})",
         "cpu": cpu, "memory": mem,
         "python": f"{platform.python_implementation()} {platform.python_version()}",
@@ -324,7 +325,7 @@ def _free_port() -> int:
 
 def _get(url: str, timeout: float = 30) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (127.0.0.1 only)
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
             return resp.read().decode("utf-8", "replace")
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return None

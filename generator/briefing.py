@@ -24,7 +24,6 @@ from .verify import cross_check
 from .walk import nested_id
 
 
-
 @dataclass(frozen=True)
 class Fact:
     """Any cited statement of the briefing, for corroboration and coverage.
@@ -160,16 +159,19 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
         problems += found
         if validated is not None:
             models[name] = validated
-    texts, found = _source_texts(folder, rel, root, docs.get("sources.yaml"), models.get("sources.yaml"))
+    sources = models.get("sources.yaml")
+    texts, found = _source_texts(folder, rel, root, docs.get("sources.yaml"),
+                                 sources if isinstance(sources, m.SourcesFile) else None)
     problems += found
-    unchecked = {name for name in m.FILES if name in names and name not in models
-                 or name not in names and name in m.REQUIRED_FILES}
+    unchecked = {name for name in m.FILES if (name in names and name not in models)
+                 or (name not in names and name in m.REQUIRED_FILES)}
     problems += cross_check(docs, models, texts, unchecked)
-    if problems or "briefing.yaml" not in models or "sources.yaml" not in models:
+    meta = models.get("briefing.yaml")
+    if problems or not isinstance(meta, m.BriefingMeta) or sources is None:
         return None, problems
     get = lambda name, attr: tuple(getattr(models[name], attr)) if name in models else ()  # noqa: E731
     return Briefing(
-        slug=folder.name, meta=models["briefing.yaml"], sources=get("sources.yaml", "sources"),
+        slug=folder.name, meta=meta, sources=get("sources.yaml", "sources"),
         actors=get("actors.yaml", "actors"), events=get("timeline.yaml", "events"),
         figures=get("figures.yaml", "figures"), quotes=get("quotes.yaml", "quotes"),
         reactions=get("reactions.yaml", "reactions"), texts=texts,

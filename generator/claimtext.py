@@ -9,6 +9,7 @@ passage states. The rules are documented in docs/content-format.md ("Support").
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -326,10 +327,8 @@ def _add(out: Facts, year: int | None, month: int | None, day: int) -> None:
     """A day, with its weekday when the calendar has it (a passage may name 30 February)."""
     out.dates.add((year, month, day))
     if year is not None and month is not None:
-        try:
+        with contextlib.suppress(ValueError):
             out.weekdays.add(dt.date(year, month, day).weekday())
-        except ValueError:
-            pass
 
 
 def _add_day(out: Facts, date: dt.date) -> None:

@@ -87,7 +87,8 @@ def atom(site: Site) -> str:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {_XML_LANG: config.language})
     host, path = _authority(config)
-    _add(feed, "id", page_url(config, "feed.xml") if config.site_url else f"tag:{host},{_NO_HOST_DATE}:{path}feed")
+    feed_id = page_url(config, "feed.xml") if config.site_url else f"tag:{host},{_NO_HOST_DATE}:{path}feed"
+    _add(feed, "id", feed_id)
     _add(feed, "title", config.title, type="text")
     _add(feed, "subtitle", config.description, type="text")
     _add(feed, "updated", _timestamp(items[0][1].date.text) if items else _EPOCH)

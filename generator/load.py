@@ -54,7 +54,7 @@ class Document:
     ``values``, ``keys``, ``pos`` or ``problem`` is used (same parser, same positions).
     """
 
-    __slots__ = ("rel", "data", "_values", "_keys", "_text")
+    __slots__ = ("_keys", "_text", "_values", "data", "rel")
 
     def __init__(self, rel: str, data: Any = None, values: dict[PathKey, Pos] | None = None,
                  keys: dict[PathKey, Pos] | None = None) -> None:
@@ -194,7 +194,7 @@ _EMPTY = "file is empty", "remove the file or add content"
 class _Positions:
     """Where the walk records positions: ``None`` in place of it walks without recording."""
 
-    __slots__ = ("values", "keys")
+    __slots__ = ("keys", "values")
 
     def __init__(self, doc: Document) -> None:
         self.values, self.keys = doc._values, doc._keys

@@ -13,10 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Optional
+from typing import Annotated, Any, ClassVar
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      PlainSerializer, WithJsonSchema, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
 
 from . import chars, dates, languages, urls
 from .errors import Refusal
@@ -189,7 +197,7 @@ class Citation(Model):
     """A pointer from a fact to a stored source, with an optional verified excerpt."""
 
     source: SourceRef = Field(description="Id of a source in sources.yaml.")
-    excerpt: Optional[Text] = Field(
+    excerpt: Text | None = Field(
         None, description="Words copied verbatim from the source's stored text; verified at every check.")
 
     @model_validator(mode="before")
@@ -249,12 +257,12 @@ class Source(Model):
     id: Slug = Field(description="Id used by citations.")
     file: Text = Field(description="Stored text, relative to the briefing folder, inside sources/.")
     label: Text = Field(description="Short display name, e.g. 'UPI (Paul Godfrey)'.")
-    title: Optional[Text] = Field(None, description="Headline, where the text states one.")
-    outlet: Optional[Text] = Field(None, description="Publisher, only where the text states it.")
-    author: Optional[Text] = Field(None, description="Author, only where the text states it.")
-    published: Optional[FuzzyDate] = Field(None, description="Publication date, only where stated.")
-    url: Optional[Url] = Field(None, description="http(s) URL of the original, only where known.")
-    notes: Optional[Text] = Field(None, description="What the text says about its own origin.")
+    title: Text | None = Field(None, description="Headline, where the text states one.")
+    outlet: Text | None = Field(None, description="Publisher, only where the text states it.")
+    author: Text | None = Field(None, description="Author, only where the text states it.")
+    published: FuzzyDate | None = Field(None, description="Publication date, only where stated.")
+    url: Url | None = Field(None, description="http(s) URL of the original, only where known.")
+    notes: Text | None = Field(None, description="What the text says about its own origin.")
 
 
 class SourcesFile(Model):
@@ -282,8 +290,8 @@ class Actor(Model):
         "by any of them count as naming it."))
     kind: ActorKind = Field(description="person, organisation or state.")
     role: Text = Field(description="Who they are in this story.")
-    affiliation: Optional[Text] = Field(None, description="Organisation they belong to.")
-    country: Optional[Text] = Field(None, description="Country they belong to.")
+    affiliation: Text | None = Field(None, description="Organisation they belong to.")
+    country: Text | None = Field(None, description="Country they belong to.")
     side: Slug = Field(description="Group on the Who page, e.g. north-korea, ukraine.")
     citations: Citations
 
@@ -299,7 +307,7 @@ class OtherDate(Model):
     """Another date a source gives for the same event."""
 
     date: FuzzyDate = Field(description="The date this source gives.")
-    note: Optional[Text] = Field(None, description="How the source puts it.")
+    note: Text | None = Field(None, description="How the source puts it.")
     citations: Citations
 
 
@@ -342,14 +350,14 @@ class Estimate(Model):
 
     CLAIM: ClassVar[str | None] = "value"
     id: Slug = Field(description="Estimate id, unique within its figure.")
-    value: Optional[Count] = Field(None, description="A single number (or give low and high).")
-    low: Optional[Count] = Field(None, description="Lower end of a range.")
-    high: Optional[Count] = Field(None, description="Upper end of a range.")
+    value: Count | None = Field(None, description="A single number (or give low and high).")
+    low: Count | None = Field(None, description="Lower end of a range.")
+    high: Count | None = Field(None, description="Upper end of a range.")
     qualifier: Qualifier = Field(description="exact, about, up-to, at-least, more-than or between.")
     estimators: list[ActorRef] = Field(min_length=1, max_length=MAX_REFS,
                                    description="Ids of the actors who estimated it.")
-    as_of: Optional[FuzzyDate] = Field(None, description="When the estimate was made, if stated.")
-    note: Optional[Text] = Field(None, description="Editor's note on this estimate.")
+    as_of: FuzzyDate | None = Field(None, description="When the estimate was made, if stated.")
+    note: Text | None = Field(None, description="Editor's note on this estimate.")
     citations: Citations
 
     @model_validator(mode="after")
@@ -395,7 +403,7 @@ class Figure(Model):
     id: Slug = Field(description="Figure id.")
     metric: Text = Field(description="What is counted.")
     unit: Text = Field(description="Unit of the numbers, e.g. soldiers.")
-    note: Optional[Text] = Field(None, description="Editor's note on the metric.")
+    note: Text | None = Field(None, description="Editor's note on the metric.")
     estimates: list[Estimate] = Field(min_length=1, max_length=MAX_ITEMS,
                                       description="Every estimate, never averaged.")
 
@@ -421,7 +429,7 @@ class Quote(Model):
     speaker: ActorRef = Field(description="Id of the actor quoted.")
     text: Text = Field(description="The exact words, without surrounding quotation marks.")
     context: Text = Field(description="When, where and to whom it was said.")
-    date: Optional[FuzzyDate] = Field(None, description="When it was said, if stated.")
+    date: FuzzyDate | None = Field(None, description="When it was said, if stated.")
     citations: Citations
 
 
@@ -453,7 +461,7 @@ class Reaction(Model):
     analysis: Flag = Field(False, description=(
         "true: the briefing's own synthesis, which no single cited passage states; shown labelled "
         "as analysis and exempt from the support check."))
-    date: Optional[FuzzyDate] = Field(None, description="When, if stated.")
+    date: FuzzyDate | None = Field(None, description="When, if stated.")
     quotes: list[QuoteRef] = Field(default_factory=list, max_length=MAX_REFS,
                                description="Ids of quotes in quotes.yaml.")
     citations: Citations

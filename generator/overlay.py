@@ -2,8 +2,8 @@
 
 Only the dev server's responses carry it (it is added to the bytes of each HTML response), so
 it never reaches a built site. Its text quotes content (problem messages repeat YAML values),
-so every character is HTML-escaped, and control and bidi characters are shown as ``\\xNN`` /
-``\\uNNNN``.
+so every character is HTML-escaped, and control, bidi and invisible characters are shown as
+in the terminal (``chars.for_terminal``: ``\\x1b``, ``\\u202e``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 import re
 
+from .chars import for_terminal_lines
+
 MARKER = "briefsite-serve-error"
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 _STYLE = ("position:fixed;top:0;left:0;right:0;z-index:100000;max-height:60vh;overflow:auto;"
           "margin:0;padding:1em 1.5em;background:#fff0f0;color:#5a0000;"
@@ -20,9 +21,7 @@ _STYLE = ("position:fixed;top:0;left:0;right:0;z-index:100000;max-height:60vh;ov
 
 
 def _shown(text: str) -> str:
-    visible = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}" if m.group() > "\xff"
-                           else f"\\x{ord(m.group()):02x}", text)
-    return html.escape(visible, quote=True)
+    return html.escape(for_terminal_lines(text), quote=True)  # hidden characters as in the terminal
 
 
 def banner(message: str) -> str:

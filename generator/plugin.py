@@ -19,21 +19,13 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from . import mkdocs_parts as parts
 from . import outdir
 from .cache import Rebuild, SiteCache
 from .emit import write_files
 from .errors import ContentError, Problem
 from .export import each_file
-from .mkdocs_parts import (
-    PageMemory,
-    Unchanged,
-    add_css,
-    add_defaults,
-    check_defaults,
-    not_dirty_warning,
-    report,
-    watch_sources,
-)
+from .mkdocs_parts import PageMemory
 from .pipeline import Rendered, run
 from .render import mkdocs_settings
 
@@ -60,14 +52,14 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         # With this hook MkDocs keeps one instance per process: each command starts afresh.
         self.__init__(command, dirty)  # type: ignore[misc]
         if dirty:  # briefsite serve, or mkdocs serve --dirty
-            logging.getLogger("mkdocs.commands.build").addFilter(not_dirty_warning)
+            logging.getLogger("mkdocs.commands.build").addFilter(parts.not_dirty_warning)
 
     def on_shutdown(self) -> None:
-        logging.getLogger("mkdocs.commands.build").removeFilter(not_dirty_warning)
+        logging.getLogger("mkdocs.commands.build").removeFilter(parts.not_dirty_warning)
         self.__init__()  # type: ignore[misc]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        add_defaults(config, self.command, self.dirty)  # what the pages need, unless set
+        parts.add_defaults(config, self.command, self.dirty)  # what the pages need, unless set
         root = Path(config.config_file_path).resolve().parent
         if self.command == "serve" and (self.cache is None or self.cache.root != root):
             self.cache = SiteCache(root)
@@ -77,27 +69,29 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
             self.problems = exc.problems
             if self.driven:  # briefsite build prints them
                 raise
-            report(exc.problems, serving=self.dirty and self.rendered is not None)
+            parts.report(exc.problems, serving=self.dirty and self.rendered is not None)
             self.rebuild.keep_all()  # serving: the last good site stays (see devserver)
-        settings = mkdocs_settings(self.rendered.site)
+        assert self.rendered is not None  # parts.report() raised unless a last good site exists
+        site = self.rendered.site
+        settings = mkdocs_settings(site)
         if self.cache is not None and not self.problems:
             state = (settings["nav"], Path(config.config_file_path).stat().st_mtime_ns)
-            log.info(self.rebuild.plan(self.cache, self.rendered.site, state, self.dirty))
+            log.info(self.rebuild.plan(self.cache, site, state, self.dirty))
         for key, value in settings.items():
             (config.theme if key == "language" else config)[key] = value
         return config
 
     @event_priority(-100)  # after every other plugin and hook (mkdocs.yml's hooks:)
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        check_defaults(config)
+        parts.check_defaults(config)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.rendered is not None
-        add_css(files, config)
+        parts.add_css(files, config)
         # The home page first: on a full dirty rebuild Material's search index then replaces
         # every previous entry (it drops those under the first page's path, here "").
         for path in sorted(self.rendered.pages, key=lambda p: (p != "index.md", p)):
-            kind = Unchanged if self.rebuild.unchanged(path) else File
+            kind = parts.Unchanged if self.rebuild.unchanged(path) else File
             files.append(kind.generated(config, path, content=self.rendered.pages[path]))
         return files
 
@@ -115,5 +109,5 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         self.rebuild.forget()  # pages of this build may be unwritten: the next one is full
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
-        return watch_sources(server, Path(config.config_file_path).parent)
+        return parts.watch_sources(server, Path(config.config_file_path).parent)
 

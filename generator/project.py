@@ -7,7 +7,6 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from pydantic import Field
 
@@ -37,7 +36,8 @@ def find_root(start: Path) -> Path | None:
 
 def _uses_plugin(path: Path) -> bool:
     try:
-        return path.is_file() and bool(_USES_PLUGIN.search(path.read_text(encoding="utf-8", errors="replace")))
+        text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        return bool(_USES_PLUGIN.search(text))
     except OSError:
         return False
 
@@ -59,8 +59,8 @@ class SiteConfig(Model):
                            "(true/false). Off by default: republishing third-party articles "
                            "whole may not be allowed. The texts stay in the repository and every "
                            "check verifies against them either way; the cited passages are shown.")
-    copyright: Optional[Text] = Field(None, description="Footer copyright line.")
-    site_url: Optional[SiteUrl] = Field(None, description="Public URL of the site (for the feed and JSON-LD).")
+    copyright: Text | None = Field(None, description="Footer copyright line.")
+    site_url: SiteUrl | None = Field(None, description="Public URL of the site (for the feed and JSON-LD).")
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ def files(example: bool = False) -> dict[str, str]:
     out.update({f"schema/{name}": text for name, text in schema.rendered().items()})
     if example:
         folder = STARTER / EXAMPLE_SLUG
-        out.update({f"content/{EXAMPLE_SLUG}/{p.relative_to(folder).as_posix()}": p.read_text(encoding="utf-8")
-                    for p in sorted(folder.rglob("*")) if p.is_file()})
+        out.update({f"content/{EXAMPLE_SLUG}/{p.relative_to(folder).as_posix()}":
+                    p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*")) if p.is_file()})
     return out
 
 

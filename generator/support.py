@@ -163,7 +163,8 @@ class _Hints:
         sid, sentence, facts = sentences[best]
         covered = [i for i in missing if facts.states(i)]
         shown = sentence if len(sentence) <= self.MAX_SHOWN else sentence[:self.MAX_SHOWN].rsplit(" ", 1)[0]
-        which = "" if len(covered) == len(missing) else " (" + ", ".join(f"'{i.shown}'" for i in covered) + ")"
+        named = ", ".join(f"'{i.shown}'" for i in covered)
+        which = "" if len(covered) == len(missing) else f" ({named})"
         return f"source '{sid}' states it{which}: \"{shown}\"; cite that passage as an excerpt{mark}"
 
 

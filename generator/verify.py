@@ -105,10 +105,11 @@ class KnownIds:
             for i, known in enumerate(self.known):
                 for gram in _trigrams(known):
                     self._grams.setdefault(gram, []).append(i)
+        grams = self._grams
         shared: Counter[int] = Counter()
         budget = self.POSTINGS
-        for gram in sorted(_trigrams(value), key=lambda g: (len(self._grams.get(g, ())), g)):
-            hits = self._grams.get(gram, [])[:budget]
+        for gram in sorted(_trigrams(value), key=lambda g: (len(grams.get(g, ())), g)):
+            hits = grams.get(gram, [])[:budget]
             shared.update(hits)
             budget -= len(hits)
             self.work += len(hits)

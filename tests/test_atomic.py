@@ -25,12 +25,12 @@ from typing import Any
 import mkdocs.commands.build
 import mkdocs.utils
 import pytest
+from conftest import MINIMAL, ROOT
 from mkdocs.exceptions import BuildError as MkDocsBuildError
 
 import generator.build
 import generator.emit
 import generator.escape
-from conftest import ROOT
 from generator import cli
 from generator.build import build_site
 from generator.emit import render_to
@@ -60,7 +60,8 @@ EVERY_SECTION = {
     "content/demo/figures.yaml": "figures:\n  - id: f1\n    metric: Troops\n    unit: soldiers\n"
                                  "    estimates:\n      - id: a\n        value: '1'\n"
                                  "        qualifier: exact\n        estimators: [kim]\n"
-                                 "        citations: [art]\n",
+                                 "        citations: [{source: art, excerpt: 1 unit was sent}]\n",
+    "content/demo/sources/art.txt": str(MINIMAL["content/demo/sources/art.txt"]) + "1 unit was sent.\n",
     "content/demo/reactions.yaml": "reactions:\n  - id: r1\n    actor: kim\n    stance: neutral\n"
                                    "    summary: Said something.\n    citations: [art]\n",
 }
@@ -70,7 +71,7 @@ EVERY_SECTION = {
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The minimal project with the shipped mkdocs.yml, theme overrides, assets and templates,
     built once; each test gets a copy."""
-    from conftest import MINIMAL, add_site_files, build_tree
+    from conftest import add_site_files, build_tree
 
     root = build_tree(tmp_path_factory.mktemp("built") / "project", {**MINIMAL, **EVERY_SECTION})
     add_site_files(root, templates=True)

@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import browser
+import pytest
 from browser import (  # noqa: F401  (fixtures are found by pytest through these imports)
     DESKTOP,
     PHONE,

@@ -13,16 +13,16 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Union
 
 import pytest
-
 from conftest import MINIMAL, ROOT, build_tree
+
 from generator import cli
 from generator.briefing import Briefing, load_briefing
 
-Files = dict[str, Union[str, bytes, None]]  # None removes a file of MINIMAL
+Files = dict[str, str | bytes | None]  # None removes a file of MINIMAL
 
 B = "content/demo/briefing.yaml"
 S = "content/demo/sources.yaml"

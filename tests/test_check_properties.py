@@ -23,11 +23,11 @@ from unittest import mock
 
 import pytest
 import yaml
+from conftest import MINIMAL, Hang, build_tree, hang_guard
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
-from conftest import MINIMAL, Hang, build_tree, hang_guard
 from generator import cli, load
 
 BRIEFING = "content/demo/briefing.yaml"
@@ -121,7 +121,7 @@ def test_minimal_itself_passes() -> None:
 
 # --- arbitrary text and bytes ----------------------------------------------------------------------
 
-YAML_CHARS = list(":-[]{}&*!|>'\"#%@`,?~\t\n\r ") + ["\n  ", "\n- ", ": ", "---", "...", "\ufeff", "\u2028"]
+YAML_CHARS = [*list(":-[]{}&*!|>'\"#%@`,?~\t\n\r "), "\n  ", "\n- ", ": ", "---", "...", "\ufeff", "\u2028"]
 yamlish_text = st.lists(st.one_of(st.sampled_from(YAML_CHARS), st.text(string.ascii_letters + "0123456789",
                                                                        max_size=8)),
                         max_size=200).map("".join)
@@ -170,7 +170,7 @@ def varied(valid: dict[str, Any], extra: dict[str, st.SearchStrategy[Any]] | Non
     names = sorted(valid)
     overrides = st.dictionaries(st.one_of(st.sampled_from(names), keys), values, max_size=3)
     removals = st.sets(st.sampled_from(names), max_size=2)
-    nested = st.fixed_dictionaries({k: v for k, v in (extra or {}).items()})
+    nested = st.fixed_dictionaries(dict((extra or {}).items()))
 
     def build(parts: tuple[dict[str, Any], dict[str, Any], set[str]]) -> dict[str, Any]:
         kids, changed, removed = parts

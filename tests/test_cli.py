@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, add_site_files
+
 from generator import cli, model
 from generator.project import SiteConfig
 
@@ -131,9 +131,9 @@ def _field_names(m: type) -> set[str]:
     for field_name, field in m.model_fields.items():
         names.add(field_name)
         assert field.description, f"{m.__name__}.{field_name} has no description"
-        inner = getattr(field.annotation, "__args__", ()) + (field.annotation,)
+        inner = (*getattr(field.annotation, "__args__", ()), field.annotation)
         for arg in inner:
-            for sub in getattr(arg, "__args__", ()) + (arg,):
+            for sub in (*getattr(arg, "__args__", ()), arg):
                 if isinstance(sub, type) and issubclass(sub, model.Model) and sub is not m:
                     names |= _field_names(sub)
     return names

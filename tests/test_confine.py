@@ -14,10 +14,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, ROOT, build_tree, hang_guard
+
 from generator import cli, paths
 from generator.emit import render_to
+from generator.errors import BriefsiteError
 
 SECRET = "TOP-SECRET-TOKEN-5f1d"
 D = "content/demo"
@@ -125,7 +126,7 @@ def test_render_copies_no_asset_from_outside(root: Path, outside: Path, tmp_path
     with pytest.raises(paths.Refused) as refused:
         list(paths.files_under(root / "site_config/docs", paths.real_root(root)))
     assert refused.value.filename == str(root / "site_config/docs/secret.txt")
-    with pytest.raises(Exception):
+    with pytest.raises(BriefsiteError):  # a content problem (check) or the guard's BuildError
         render_to(root, tmp_path / "md")
     assert not (tmp_path / "md").exists()
 
@@ -251,6 +252,5 @@ def test_unreadable_folder_is_a_problem(folder: str, root: Path, monkeypatch: py
 
 
 def test_read_bytes_refuses_devices_quickly() -> None:
-    with hang_guard(10):
-        with pytest.raises(paths.Refused, match="character device"):
-            paths.read_bytes(Path("/dev/zero"), 1024)
+    with hang_guard(10), pytest.raises(paths.Refused, match="character device"):
+        paths.read_bytes(Path("/dev/zero"), 1024)

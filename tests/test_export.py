@@ -10,12 +10,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import KURSK, add_site_files, run_with_hash_seed
+
 from generator import export, feed
 from generator.build import build_site
-from generator.pipeline import run
-from generator.pipeline import load_site
+from generator.pipeline import load_site, run
 from generator.project import Site
 from generator.render import environment, render_briefing
 

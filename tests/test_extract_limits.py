@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import hang_guard
+
 from generator import cli, extract
 
 

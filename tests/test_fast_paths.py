@@ -130,7 +130,7 @@ def _reference_md(value: object) -> str:
 
     text = "" if value is None else str(value)
     # Format characters (zero-width joiners apart; no sample forms a flag), noncharacters.
-    text = "".join(ch for ch in text if not (unicodedata.category(ch) == "Cf" and ch not in "\u200c\u200d"
+    text = "".join(ch for ch in text if not ((unicodedata.category(ch) == "Cf" and ch not in "\u200c\u200d")
                                              or 0xFDD0 <= ord(ch) <= 0xFDEF or ord(ch) & 0xFFFE == 0xFFFE))
     text = "".join(ch if unicodedata.category(ch) != "Cc" or ch in "\t\n" else " " for ch in text)
     out = []

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import MINIMAL, ROOT, build_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_hostile import every_field, markdown_pages, mkdocs_logger, write_project  # noqa: F401
 
-from conftest import MINIMAL, ROOT, build_tree
 from generator import chars, cli, escape, languages, model
+from generator.build import build_site
 from generator.errors import BuildError, Problem
 from generator.escape import code, url
 from generator.urls import check_url
-from generator.build import build_site
-from test_hostile import every_field, markdown_pages, mkdocs_logger, write_project  # noqa: F401
 
 EXTENSIONS = ["admonition", "attr_list", "footnotes", "tables", "toc"]  # as in mkdocs.yml
 # Bytes a terminal acts on or reorders by: C0 controls but tab/newline, DEL, C1 controls

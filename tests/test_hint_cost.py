@@ -12,8 +12,8 @@ import random
 from pathlib import Path
 
 import pytest
-
 from conftest import build_tree, hang_guard
+
 from generator import cli
 from generator.load import Document
 from generator.sourcetext import SourceIndex

@@ -35,8 +35,8 @@ from typing import Any
 
 import markdown
 import pytest
-
 from conftest import MINIMAL, ROOT, add_site_files, build_tree, hang_guard
+
 from generator import cli, export
 from generator.build import build_site
 from generator.pipeline import run

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser import ROOT, built_site, demo_site, html_pages  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.site
@@ -91,7 +90,7 @@ def _describe(m: dict[str, Any], roots: list[Path]) -> str:
 
 
 @pytest.fixture(scope="module")
-def vnu_errors(built_site: Path, demo_site: Path  # noqa: F811
+def vnu_errors(built_site: Path, demo_site: Path
                ) -> dict[str, list[dict[str, Any]]] | None:
     if os.environ.get(SKIP_ENV) != "1" and (shutil.which("java") is None or not VNU_JAR.is_file()):
         return None  # each test then fails in its body (not as a setup error) via _require_vnu()
@@ -101,7 +100,7 @@ def vnu_errors(built_site: Path, demo_site: Path  # noqa: F811
 
 
 def test_built_html_has_no_errors(vnu_errors: dict[str, list[dict[str, Any]]], built_site: Path,
-                                  demo_site: Path) -> None:  # noqa: F811
+                                  demo_site: Path) -> None:
     _require_vnu()
     errors = vnu_errors["content"]
     roots = [built_site.parent, demo_site.parent]
@@ -116,7 +115,7 @@ def test_theme_exceptions_are_still_needed(vnu_errors: dict[str, list[dict[str, 
     assert seen == set(THEME_ERRORS), f"no longer reported: {set(THEME_ERRORS) - seen}"
 
 
-def test_every_page_was_checked(built_site: Path) -> None:  # noqa: F811
+def test_every_page_was_checked(built_site: Path) -> None:
     pages = html_pages(built_site)
     assert "index.html" in pages and len(pages) >= 7, pages
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-
 from browser import DEMO_FIXTURE, ROOT, built_site, demo_site, html_pages  # noqa: F401  (fixtures)
 from conftest import MINIMAL, add_site_files, build_tree
 
@@ -144,12 +143,12 @@ def source_urls(root: Path) -> dict[str, str]:
     return {s.url: f"{b.slug}/{s.id}" for b in site.published for s in b.sources if s.url}
 
 
-def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:  # noqa: F811
+def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     problems = check_site(built_site, THEME_LINKS | set(source_urls(ROOT)))
     assert not problems, f"{len(problems)} broken link(s):\n  " + "\n  ".join(problems)
 
 
-def test_demo_fixture_links_resolve(demo_site: Path) -> None:  # noqa: F811
+def test_demo_fixture_links_resolve(demo_site: Path) -> None:
     """Hangul headings, Markdown-special titles and a URL with parentheses, all resolving."""
     urls = source_urls(DEMO_FIXTURE)
     assert urls, "the demo fixture is expected to have a source URL"
@@ -157,7 +156,7 @@ def test_demo_fixture_links_resolve(demo_site: Path) -> None:  # noqa: F811
     assert not problems, f"{len(problems)} broken link(s):\n  " + "\n  ".join(problems)
 
 
-def test_source_urls_are_well_formed_http(built_site: Path) -> None:  # noqa: F811
+def test_source_urls_are_well_formed_http(built_site: Path) -> None:
     urls = source_urls(ROOT)
     bad = [f"{where}: {url!r} {why}" for url, where in urls.items()
            if (why := well_formed_http(url))]

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import MINIMAL, ROOT, build_tree
 
 import generator.build
 import generator.emit
-from conftest import MINIMAL, ROOT, build_tree
 from generator import cli, outdir
 
 BRIEFSITE = Path(sys.executable).parent / "briefsite"

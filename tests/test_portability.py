@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from generator import cli, export
 from generator.escape import attr, html_text
 from generator.pipeline import load_site

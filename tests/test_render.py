@@ -8,15 +8,14 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import KURSK, ROOT, build_tree, run_with_hash_seed, tree_bytes
 
 from generator import chart
 from generator.cache import SiteCache
-from generator.pipeline import run
 from generator.errors import ContentError
 from generator.model import Figure
+from generator.pipeline import run
 from generator.render import PAGES, environment, nav, render_site, sections
-
-from conftest import ROOT, build_tree, run_with_hash_seed, tree_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo"
 LEAN = Path(__file__).parent / "fixtures" / "lean"  # one source, no figures, no reactions
@@ -222,7 +221,7 @@ def _paragraphs(site_root: Path) -> list[str]:
             for p in t.split("\n") if p.strip()]
 
 
-@pytest.mark.parametrize("root", [FIXTURE, ROOT], ids=["demo", "shipped"])
+@pytest.mark.parametrize("root", [FIXTURE, KURSK], ids=["demo", "kursk"])
 def test_stored_texts_not_published_by_default(root: Path) -> None:
     """Republishing whole third-party articles is opt-in: a stored paragraph appears on a page
     only where a fact cites it (as an excerpt or a quotation) or a source's notes quote it."""
@@ -252,7 +251,7 @@ def test_empty_sections_get_no_page_and_no_link() -> None:
     rendered = run(LEAN)
     assert sorted(rendered.pages) == ["index.md", "lean/index.md", "lean/sources.md",
                                       "lean/timeline.md", "lean/who.md"]
-    (title, children), = nav(rendered.site)[1].items()
+    (_title, children), = nav(rendered.site)[1].items()
     assert [next(iter(c)) for c in children] == ["Overview", "Who", "Timeline", "Sources"]
     for name, page in rendered.pages.items():
         assert not re.search(r"\]\((lean/)?(numbers|reactions)\.md", page), name

@@ -10,8 +10,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT, run_with_hash_seed, tree_bytes
+
 from generator import cli, schema
 from generator.load import load_yaml, parse_yaml
 

@@ -22,9 +22,9 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import browser
 import pytest
 
-import browser
 from generator.overlay import MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def _free_port() -> int:
 
 def _get(url: str) -> str | None:
     try:
-        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (127.0.0.1 only)
+        with urllib.request.urlopen(url, timeout=10) as resp:
             return str(resp.read().decode("utf-8"))
     except (urllib.error.URLError, OSError):
         return None
@@ -51,7 +51,7 @@ def _get(url: str) -> str | None:
 def _fetch(url: str) -> tuple[int, str] | None:
     """Status and body of any HTTP answer (errors too); None when nothing answered."""
     try:
-        with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 (127.0.0.1 only)
+        with urllib.request.urlopen(url, timeout=10) as resp:
             return int(resp.status), resp.read().decode("utf-8")
     except urllib.error.HTTPError as exc:
         return int(exc.code), exc.read().decode("utf-8", errors="replace")
@@ -160,7 +160,7 @@ def _in_own_thread(func: Callable[[], None]) -> None:
     def run() -> None:
         try:
             func()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:
             errors.append(exc)
     thread = threading.Thread(target=run)
     thread.start()

@@ -10,11 +10,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from generator.build import build_site
-from generator.pipeline import run
 from generator.chart import estimate_text
+from generator.pipeline import run
 from generator.project import Site
 
 pytestmark = pytest.mark.site
@@ -146,9 +146,7 @@ class _Chrome(HTMLParser):
         d = dict(attrs)
         if tag == "a" and "md-logo" in (d.get("class") or ""):
             self.logos.append(d)
-        if tag == "title" or (tag == "span" and d.get("class") == "md-ellipsis" and not self.topic):
-            self._in.append(tag)
-        elif self._in:
+        if tag == "title" or (tag == "span" and d.get("class") == "md-ellipsis" and not self.topic) or self._in:
             self._in.append(tag)
 
     def handle_endtag(self, tag: str) -> None:

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import KURSK, ROOT, build_tree
+
 from generator import cli, extract, model, scaffold
 from generator.briefing import load_briefing
 from generator.load import Document, parse_yaml
 from generator.pipeline import load_site
 from generator.render import environment, render_site
-from generator.validate import validate
 from generator.sourcetext import SourceIndex
+from generator.validate import validate
 
 ARTICLES = sorted((KURSK / "content/kursk/sources").glob("*.txt"))
 UPI = KURSK / "content/kursk/sources/002_b7ed67aba3465e8b.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import MINIMAL, build_tree
+
 from generator import cli
 from generator.sourcetext import SourceIndex
 
