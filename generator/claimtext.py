@@ -5,6 +5,9 @@ summary) names numbers, dates and actors. ``extract`` finds them in any text; ``
 what one passage states, with its relative dates ("Monday", "earlier this month") resolved
 against its source's publication date. ``unsupported`` lists the claim's items that no cited
 passage states. The rules are documented in docs/content-format.md ("Support").
+
+Over 300 lines on purpose: the number, date and actor readers share one tokenisation of the
+text, and each rule of the "Support" section is one short function here, side by side.
 """
 
 from __future__ import annotations
