@@ -192,6 +192,11 @@ class Model(BaseModel):
             return None
         return self.CLAIM, getattr(self, self.CLAIM)
 
+    def claims(self) -> list[tuple[str, str]]:
+        """Every (field, text) of the item the support check covers: ``claim()``, if any."""
+        stated = self.claim()
+        return [] if stated is None else [stated]
+
 
 class Citation(Model):
     """A pointer from a fact to a stored source, with an optional verified excerpt."""
@@ -241,6 +246,9 @@ class BriefingMeta(Model):
     CLAIM: ClassVar[str | None] = "summary"  # supported by any passage the briefing cites
 
     title: Text = Field(description="Headline of the briefing.")
+    lede: Text | None = Field(None, description=(
+        "One sentence of what happened, shown in bold under the headline; without it, the "
+        "summary's first sentence. Checked like the summary."))
     summary: Text = Field(description="One-paragraph summary.")
     event_date: FuzzyDate = Field(description="When the event happened.")
     last_updated: Day = Field(description="Day the briefing was last updated (YYYY-MM-DD).")
@@ -249,6 +257,39 @@ class BriefingMeta(Model):
                                       description="Key takeaways, in order.")
     changelog: list[ChangelogEntry] = Field(default_factory=list, max_length=MAX_ITEMS,
                                             description="Updates, newest first.")
+
+    def claims(self) -> list[tuple[str, str]]:
+        """The summary and, when set, the lede: both cite nothing and are checked alike."""
+        return [("summary", self.summary)] + ([("lede", self.lede)] if self.lede else [])
+
+    @property
+    def lede_text(self) -> str:
+        """The lede, or the summary's first sentence."""
+        return self.lede if self.lede else first_sentence(self.summary)
+
+    @property
+    def summary_after_lede(self) -> str:
+        """The summary as it reads after the lede: without its first sentence when that is
+        the lede (empty when the summary is that one sentence)."""
+        if self.lede:
+            return self.summary
+        return " ".join(self.summary.split())[len(self.lede_text):].strip()
+
+
+# A sentence ends at . ! or ? (and a closing quote) before a capital or an opening quote, unless
+# the word before the stop is an initial (U.S.) or a common abbreviation (Mr., Gen., Jan.).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019]?(?=\s+[\"'\u201c\u2018(]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Gov|Sen|Rep|Prof|"
+                           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|vs|etc))\.$")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (all of it when no sentence ends before its end)."""
+    for end in _SENTENCE_END.finditer(text):
+        head = text[:end.end()]
+        if not _ABBREVIATION.search(head.rstrip("\"'\u201d\u2019")):
+            return " ".join(head.split())
+    return " ".join(text.split())
 
 
 class Source(Model):
@@ -404,6 +445,9 @@ class Figure(Model):
     metric: Text = Field(description="What is counted.")
     unit: Text = Field(description="Unit of the numbers, e.g. soldiers.")
     note: Text | None = Field(None, description="Editor's note on the metric.")
+    key: Flag = Field(False, description=(
+        "true: one of the key numbers at the top of the overview and on the home page (at most "
+        "three; when no figure is marked, the first two)."))
     estimates: list[Estimate] = Field(min_length=1, max_length=MAX_ITEMS,
                                       description="Every estimate, never averaged.")
 

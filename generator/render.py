@@ -18,13 +18,14 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from . import chart, export
+from . import chart, export, spread
 from .briefing import Briefing, Fact
 from .escape import FILTERS, attr, html_text, md, url
 from .model import Citation, Figure
 from .paths import Refused, confine, real_root
 from .project import Site
 from .references import References, name_sources, source_labels
+from .spread import Spread
 
 PAGES = (  # (file, template, navigation title)
     ("index.md", "overview.md.j2", "Overview"),
@@ -85,9 +86,8 @@ def environment(root: Path) -> Environment:
 
 def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -> dict[str, str]:
     """Every page of the site; with ``only``, just those briefings' pages and the home page."""
-    pages = {"index.md": env.get_template(HOME_TEMPLATE).render(site=site.config,
-                                                                briefings=site.published,
-                                                                sections=sections)}
+    pages = {"index.md": env.get_template(HOME_TEMPLATE).render(
+        site=site.config, briefings=site.published, sections=sections, key_numbers=key_numbers)}
     for briefing in site.published:
         if only is None or briefing.slug in only:
             pages.update(render_briefing(briefing, site, env))
@@ -107,6 +107,16 @@ def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[st
         refs = helper.refs.definitions()
         pages[f"{briefing.slug}/{name}"] = text.rstrip("\n") + refs + "\n" if refs else text
     return pages
+
+
+def figure_spread(briefing: Briefing, figure: Figure) -> Spread:
+    """The figure's estimates by their ends, estimators by their short names."""
+    return spread.spread(figure, lambda a: spread.short_name(briefing.actor[a].name))
+
+
+def key_numbers(briefing: Briefing) -> list[tuple[Figure, Spread]]:
+    """The briefing's key figures (``spread.key_figures``), each with its spread."""
+    return [(f, figure_spread(briefing, f)) for f in spread.key_figures(briefing.figures)]
 
 
 def mkdocs_settings(site: Site) -> dict[str, Any]:
@@ -210,10 +220,17 @@ class Helpers:
         return chart.svg(figure, [self.estimate_label(e) for e in figure.estimates],
                          f"chart-{figure.id}")
 
+    def spread(self, figure: Figure) -> Spread:
+        """The figure's estimates by their ends (plain text: escape with ``md``)."""
+        return figure_spread(self.b, figure)
+
+    def key_numbers(self) -> list[tuple[Figure, Spread]]:
+        """The key figures with their spreads, for the top of the overview."""
+        return key_numbers(self.b)
+
     def disagreement(self, figure: Figure) -> str:
-        """``about 1,200 according to United States vs about 4,000 according to …``."""
-        return " vs ".join(
-            f"{self.estimate(e)} according to {md(self.estimate_label(e))}" for e in figure.estimates)
+        """``from about 1,200 (United States) to about 4,000 (Volodymyr Zelenskyy; South Korea)``."""
+        return md(self.spread(figure).says())
 
     def quotes_by(self, actor_id: str) -> list[Any]:
         """Quotes whose speaker is the actor."""

@@ -3,7 +3,7 @@
 ``check`` runs over the claims the typed walk found (``walk.Walk.claims``: items whose model
 sets ``CLAIM``). A claim's passages are its citations' excerpts and the words of the quotes it
 refers to; a bare source id supports nothing checkable. The briefing's summary, which cites
-nothing itself, may be supported by any passage the briefing cites. What "stated" means is in
+nothing itself, may be supported by any passage the briefing cites; so may its lede. What "stated" means is in
 ``claimtext.py`` and docs/content-format.md ("Support").
 """
 
@@ -27,9 +27,7 @@ def check(docs: dict[str, Document], walks: dict[str, Walk], index: SourceIndex)
     problems = []
     for name, found in walks.items():
         for claim in found.claims:
-            problem = ctx.check(docs[name], claim)
-            if problem is not None:
-                problems.append(problem)
+            problems += ctx.check(docs[name], claim)
     return problems
 
 
@@ -86,12 +84,17 @@ class _Context:
                             self._pool.update(self.facts(text, cite.source))
         return self._pool
 
-    def check(self, doc: Document, claim: Claim) -> Problem | None:
+    def check(self, doc: Document, claim: Claim) -> list[Problem]:
+        """A problem for each of the claim's fields (``Model.claims``) its passages do not support."""
+        problems = []
+        for field, text in claim[1].claims():
+            problem = self.check_field(doc, claim, field, text)
+            if problem is not None:
+                problems.append(problem)
+        return problems
+
+    def check_field(self, doc: Document, claim: Claim, field: str, text: str) -> Problem | None:
         path, item, refs = claim
-        stated = item.claim()
-        if stated is None:
-            return None
-        field, text = stated
         items = ct.extract(text, self.names)
         if not items:
             return None
@@ -107,7 +110,7 @@ class _Context:
         if not missing:
             return None
         listed = ", ".join(f"{i.kind} '{i.shown}'" for i in missing)
-        what = "the summary" if cites is None else f"this {kind_of(type(item))}"
+        what = f"the {field}" if cites is None else f"this {kind_of(type(item))}"
         message = f"{what} states what none of its cited passages states: {listed}"
         if cites is not None and not passages:
             message += " (its citations have no excerpt, and a bare source id supports nothing checkable)"

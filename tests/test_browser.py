@@ -357,6 +357,128 @@ def test_no_empty_section_pages(lean: dict[str, Any]) -> None:
         assert not re.search(r'href="[^"]*(numbers|reactions)/', page.read_text(encoding="utf-8")), page
 
 
+# --- answer first: the first screen of an overview on a phone -------------------------------
+
+# Where the answer sits on the page: the headline, the lede, the first key number and the first
+# key takeaway (each box in CSS px from the top of the page, scrolled to the top), and whether
+# anything makes the page wider than the viewport.
+FIRST_SCREEN_JS = """() => {
+  const box = el => { if (!el) return null; const r = el.getBoundingClientRect();
+                      return {top: r.top + scrollY, bottom: r.bottom + scrollY,
+                              text: el.innerText.replace(/\\s+/g, ' ').trim()}; };
+  const heads = [...document.querySelectorAll('article h2')];
+  const takeaways = heads.find(h => h.textContent.trim().startsWith('Key takeaways'));
+  const list = takeaways && takeaways.nextElementSibling;
+  return {h1: box(document.querySelector('article h1')),
+          lede: box(document.querySelector('article p.bs-lede')),
+          number: box(document.querySelector('article p.bs-keynum')),
+          takeaway: box(list && list.querySelector('li')),
+          lineHeight: list ? parseFloat(getComputedStyle(list).lineHeight) : 0,
+          wide: document.documentElement.scrollWidth > document.documentElement.clientWidth};
+}"""
+
+
+def _first_screen(chromium: Any, server: SiteServer, root: Path, name: str) -> list[str]:
+    """What is missing from the first 812 px of each overview of the site at 375 px."""
+    from generator.pipeline import run
+
+    problems = []
+    s = open_session(chromium, server, viewport=PHONE)
+    try:
+        for b in run(root).site.published:
+            s.goto(f"{b.slug}/index.html")
+            s.settle()
+            seen = s.page.evaluate(FIRST_SCREEN_JS)
+            browser.screenshot(s.page, f"first-screen-{name}-{b.slug}-phone-light", full_page=False)
+            where = f"{name} {b.slug} at 375x812"
+            lede = " ".join(b.meta.lede_text.split())
+            wanted = {"h1": "the headline", "lede": "the lede", "takeaway": "the first takeaway"}
+            if b.figures:
+                wanted["number"] = "a key number"
+            for key, what in wanted.items():
+                got = seen[key]
+                bottom = got and (got["top"] + 1.5 * seen["lineHeight"] if key == "takeaway"
+                                  else got["bottom"])
+                if got is None or bottom > PHONE["height"]:
+                    problems.append(f"{where}: {what} is not on the first screen: {got}")
+            if seen["lede"] and seen["lede"]["text"] != lede:
+                problems.append(f"{where}: lede {seen['lede']['text']!r} != {lede!r}")
+            if seen["wide"]:
+                problems.append(f"{where}: the page is wider than the viewport")
+        problems += s.recorder.problems()
+    finally:
+        s.context.close()
+    return problems
+
+
+@pytest.mark.browser
+def test_the_overview_answers_on_the_first_phone_screen(chromium: Any, site_server: SiteServer,
+                                                        built_site: Path,
+                                                        tmp_path_factory: pytest.TempPathFactory
+                                                        ) -> None:
+    """Headline, lede, a key number (where the briefing has figures) and the start of the first
+    takeaway within 812 px, on the shipped briefing and on the lean one (no figures)."""
+    require_chromium()
+    problems = _first_screen(chromium, site_server, browser.ROOT, "shipped")
+    lean_site = browser.build_project(tmp_path_factory, "lean", copy_from=LEAN_FIXTURE)
+    server = browser.serve(lean_site)
+    try:
+        problems += _first_screen(chromium, server, LEAN_FIXTURE, "lean")
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+    _fail_if(problems, "first-screen problem(s)")
+
+
+@pytest.mark.browser
+def test_home_shows_each_briefing_as_a_card(chromium: Any, site_server: SiteServer) -> None:
+    """Headline, date, lede, key numbers and a link to each section, at 375 px."""
+    from generator.pipeline import run
+    from generator.render import key_numbers, sections
+
+    require_chromium()
+    s = open_session(chromium, site_server, viewport=PHONE)
+    try:
+        s.goto("index.html")
+        s.settle()
+        text = " ".join(s.page.locator("article").inner_text().split())
+        links = s.page.locator("article a").evaluate_all("els => els.map(a => a.pathname)")
+        browser.screenshot(s.page, "home-card-phone-light", full_page=False)
+        for b in run(browser.ROOT).site.published:
+            assert " ".join(b.meta.title.split()) in text
+            assert b.meta.event_date.label in text and " ".join(b.meta.lede_text.split()) in text
+            for _, spread in key_numbers(b):
+                assert spread.big in text and " ".join(spread.says().split()) in text
+            for name, _, _ in sections(b):
+                path = "/" + b.slug + "/" + ("" if name == "index.md" else name[:-3] + "/")
+                assert path in links, (path, links)
+        assert s.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        _fail_if(s.recorder.problems(), "problem(s) on the home page")
+    finally:
+        s.context.close()
+
+
+@pytest.mark.browser
+def test_estimates_are_stacked_cards_on_a_phone(chromium: Any, site_server: SiteServer) -> None:
+    """At 375 px each estimate row fits the screen whole: no row, and no table, scrolls sideways."""
+    require_chromium()
+    s = open_session(chromium, site_server, viewport=PHONE)
+    try:
+        s.goto("kursk/numbers/index.html")
+        s.settle()
+        rows = s.page.evaluate("""() => [...document.querySelectorAll('article table')].map(t => {
+            const wrap = t.closest('.md-typeset__scrollwrap') || t;
+            return {scrolls: wrap.scrollWidth > wrap.clientWidth + 0.5,
+                    rows: [...t.querySelectorAll('tbody tr')].map(r => r.getBoundingClientRect().right)};
+        })""")
+        assert rows and all(r["rows"] for r in rows)
+        wide = [r for r in rows if r["scrolls"] or max(r["rows"]) > PHONE["width"]]
+        assert not wide, wide
+        _fail_if(s.recorder.problems(), "problem(s) on the Numbers page")
+    finally:
+        s.context.close()
+
+
 # --- the reader's paths -------------------------------------------------------------------
 
 def _actor() -> tuple[str, str, str]:

@@ -1,7 +1,7 @@
 """Hostile content through the real pipeline: shown literally or refused, never executed.
 
 Every payload goes into every kind of text field (site title, description and copyright;
-briefing title, summary, takeaway and changelog; source label, title, outlet, author and notes;
+briefing title, lede, summary, takeaway and changelog; source label, title, outlet, author and notes;
 actor name, role, affiliation and country; event summary and other-date note; figure metric,
 unit and notes; quote text and context; reaction summary; citation excerpts), written to real
 YAML files. Then:
@@ -233,7 +233,7 @@ def every_field(value: str) -> tuple[dict[str, Any], dict[str, str]]:
                                   # the stored text reaches the page as raw HTML only then
                                   "publish_source_texts": "true"},
         "content/demo/briefing.yaml": {
-            "title": value, "summary": value, "event_date": "2025-04-28",
+            "title": value, "lede": value, "summary": value, "event_date": "2025-04-28",
             "last_updated": "2025-05-01", "status": "published",
             "takeaways": [{"text": value, "citations": cited}],
             "changelog": [{"date": "2025-05-01", "summary": value}]},
@@ -466,7 +466,7 @@ def test_payload_is_refused_at_every_field(name: str, tmp_path: Path,
     located = write_project(tmp_path, *every_field(payload))
     expected = {f"{rel}:{line}" for rel, lines in located.items()
                 for line, value in lines.items() if value == payload}
-    assert len(expected) == 27  # every text field holds the payload
+    assert len(expected) == 28  # every text field holds the payload
     with hang_guard(HANG_SECONDS):
         status, out, err = check(tmp_path, capsys)
     assert status == 1 and out == ""

@@ -139,3 +139,22 @@ def test_a_claim_citing_passages_without_its_number_is_refused(
     claim = f"'{' '.join(words)} {number:,}.'"
     tmp = tmp_path_factory.mktemp("prop")
     assert _check(tmp, claim, f"'{passage}'", f"Intro. {passage}.\n") == [("content/demo/briefing.yaml", 7)]
+
+
+@pytest.mark.parametrize("lede, refused", [
+    ("About 3,000 were hurt.", [("content/demo/briefing.yaml", 2)]),  # no passage states 3,000
+    ("About 1,200 were hurt.", []),   # a passage the briefing cites elsewhere states it
+    (None, []),                       # no lede: the summary's first sentence, checked as the summary
+])
+def test_the_lede_is_checked_like_the_summary(tmp_path: Path, lede: str | None,
+                                              refused: list[tuple[str, int]]) -> None:
+    briefing = str(MINIMAL["content/demo/briefing.yaml"]).replace(
+        "summary: A demo.\n", (f"lede: '{lede}'\n" if lede else "") + "summary: A demo.\n").replace(
+        "excerpt: something happened", "excerpt: about 1,200 were hurt; something happened")
+    root = build_tree(tmp_path, {**MINIMAL, "content/demo/briefing.yaml": briefing,
+                                 "content/demo/sources/art.txt": "So about 1,200 were hurt; something happened.\n"})
+    found, problems = load_briefing(root / "content/demo", root)
+    assert [(p.path, p.line) for p in problems] == refused
+    assert all(p.message.startswith("the lede") for p in problems)
+    if found is not None:
+        assert found.meta.lede_text == (lede or "A demo.")
