@@ -43,7 +43,7 @@ test-latest: chromium vnu
 	rm -rf .venv-latest
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip install --quiet --upgrade pip
-	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	.venv-latest/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements/build.in -e '.[test]'
 	$(MAKE) --no-print-directory run-tests VENV=.venv-latest
 
 run-tests: lint
