@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -120,6 +121,17 @@ def _span(rng: random.Random, src: _Source, lo: int = 4, hi: int = 10) -> str:
     if rng.random() < 0.5:  # the editor typed straight apostrophes: normalisation must match
         text = text.replace("’", "'")
     return text
+
+
+def _official_near(text: str, words: str) -> bool:
+    """The text says "an official said" near the first place of ``words`` (the attribution check's
+    window: ``generator.attribution.window``)."""
+    from generator.attribution import window
+    from generator.sourcetext import normalise
+
+    hay, needle = normalise(text), normalise(words)
+    at = hay.find(needle)
+    return at >= 0 and any(re.search(r"\ban official said\b", t) for t in window(hay, at, at + len(needle)))
 
 
 def _day(rng: random.Random, y0: int = 2023, y1: int = 2025) -> str:
@@ -272,6 +284,8 @@ def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str,
         actors.append(aid)
         w(f"  - id: {aid}")
         w(f"    name: {_q(name)}")
+        if i == 0:  # the texts' "“…,” an official said": the speaker of the quotes
+            w("    aliases: [an official said]")
         w(f"    kind: {kind}")
         w(f"    role: {_q(' '.join(_sentence(rng)[:6]))}")
         if rng.random() < 0.5:
@@ -341,8 +355,11 @@ def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str,
         qid = f"quote-{i}"
         quotes.append(qid)
         w(f"  - id: {qid}")
-        w(f"    speaker: {rng.choice(actors)}")
-        w(f"    text: {_q(_span(rng, src, 6, 16))}")
+        words = _span(rng, src, 6, 16)
+        w(f"    speaker: {actors[0]}")
+        w(f"    text: {_q(words)}")
+        if not _official_near(src.text, words):  # as an editor would record it
+            w("    attribution: the article does not say who")
         w(f"    context: {_q(' '.join(_sentence(rng)[:8]) + '.')}")
         if rng.random() < 0.6:
             w(f"    date: {_fuzzy(rng)}")

@@ -62,6 +62,7 @@ class Briefing:
         quotes: Direct quotations.
         reactions: Reactions.
         texts: Stored text of each source, by source id.
+        warnings: What ``check`` warns about (``Problem.warning``); never stops a build.
     """
 
     slug: str
@@ -73,6 +74,7 @@ class Briefing:
     quotes: tuple[m.Quote, ...] = ()
     reactions: tuple[m.Reaction, ...] = ()
     texts: dict[str, str] = field(default_factory=dict, compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @cached_property
     def actor(self) -> dict[str, m.Actor]:
@@ -167,14 +169,15 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
                  or (name not in names and name in m.REQUIRED_FILES)}
     problems += cross_check(docs, models, texts, unchecked)
     meta = models.get("briefing.yaml")
-    if problems or not isinstance(meta, m.BriefingMeta) or sources is None:
+    warnings = tuple(p for p in problems if p.warning)
+    if len(warnings) < len(problems) or not isinstance(meta, m.BriefingMeta) or sources is None:
         return None, problems
     get = lambda name, attr: tuple(getattr(models[name], attr)) if name in models else ()  # noqa: E731
     return Briefing(
         slug=folder.name, meta=meta, sources=get("sources.yaml", "sources"),
         actors=get("actors.yaml", "actors"), events=get("timeline.yaml", "events"),
         figures=get("figures.yaml", "figures"), quotes=get("quotes.yaml", "quotes"),
-        reactions=get("reactions.yaml", "reactions"), texts=texts,
+        reactions=get("reactions.yaml", "reactions"), texts=texts, warnings=warnings,
     ), []
 
 

@@ -46,9 +46,13 @@ def parser() -> argparse.ArgumentParser:
                         "briefsite plugin, or a site_config/site.yaml)")
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("check", help="validate every briefing and verify every citation",
-                   description="Validate every briefing and verify every quote and excerpt "
-                               "against the stored sources. Prints every problem; exit 1 if any.")
+    check = sub.add_parser("check", help="validate every briefing and verify every citation",
+                           description="Validate every briefing and verify every quote and excerpt "
+                                       "against the stored sources. Prints every problem; exit 1 "
+                                       "if any. Warnings are printed as 'warning:' and do not "
+                                       "change the exit status unless --strict.")
+    check.add_argument("--strict", action="store_true",
+                       help="exit 1 on warnings too (for CI)")
     render = sub.add_parser("render", help="write the Markdown tree (engine-neutral)",
                             description="Check, then write the rendered Markdown pages to DIR.")
     render.add_argument("--out", type=_out_dir, required=True, metavar="DIR",
@@ -151,6 +155,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(problems)
         return 1
     assert site is not None
+    warnings = [w for b in site.briefings for w in b.warnings]
+    if warnings:
+        _print_problems(warnings, "warning(s)")
+        if args.strict:
+            return 1
     if not site.briefings:
         print("note: no briefings yet; start one with: briefsite new SLUG", file=sys.stderr)
     facts = sum(len(b.facts) for b in site.briefings)
@@ -256,11 +265,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_problems(problems: list[Problem]) -> None:
+def _print_problems(problems: list[Problem], what: str = "problem(s)") -> None:
     for problem in sorted(problems):
         print(problem.format(), file=sys.stderr)
     files = len({p.path for p in problems})
-    print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+    print(f"{len(problems)} {what} in {files} file(s)", file=sys.stderr)
 
 
 class Terminated(BaseException):

@@ -23,6 +23,9 @@ class Problem:
         col: 1-based column number (0 when the whole file is meant).
         message: What was expected and what was found.
         hint: How to fix it, when there is something useful to say.
+        warning: Worth a look but not wrong for certain: ``check`` prints it as
+            ``path:line:col: warning: message`` and fails on it only with ``--strict``; it never
+            stops a render or a build.
     """
 
     path: str
@@ -30,6 +33,7 @@ class Problem:
     col: int
     message: str
     hint: str = ""
+    warning: bool = False
 
     def format(self) -> str:
         """Render as ``path:line:col: message`` plus an indented hint line.
@@ -40,7 +44,8 @@ class Problem:
         """
         path = for_terminal(self.path)
         where = path if self.line == 0 else f"{path}:{self.line}:{self.col}"
-        text = f"{where}: {for_terminal(self.message)}"
+        kind = "warning: " if self.warning else ""
+        text = f"{where}: {kind}{for_terminal(self.message)}"
         if self.hint:
             text += f"\n    hint: {for_terminal(self.hint)}"
         return text

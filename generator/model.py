@@ -472,6 +472,10 @@ class Quote(Model):
     id: Slug = Field(description="Quote id.")
     speaker: ActorRef = Field(description="Id of the actor quoted.")
     text: Text = Field(description="The exact words, without surrounding quotation marks.")
+    attribution: Text | None = Field(None, description=(
+        "How the cited sources attribute the words when none names the speaker beside them, "
+        "as the source puts it (e.g. \"the statement said\"); shown with the quote. Without "
+        "it, the speaker's name or an alias must occur near the words in a cited source."))
     context: Text = Field(description="When, where and to whom it was said.")
     date: FuzzyDate | None = Field(None, description="When it was said, if stated.")
     citations: Citations

@@ -59,16 +59,22 @@ class SourceIndex:
     def find(self, source_id: str, words: str) -> bool:
         """True when ``words`` occur verbatim (after normalisation) in the source, as whole
         words where the script separates words with spaces (see ``whole_words``)."""
+        return bool(self.spans(source_id, words, limit=1))
+
+    def spans(self, source_id: str, words: str, limit: int = 8) -> list[tuple[int, int]]:
+        """Where ``words`` occur verbatim in the source's normalised text (``text``): start
+        and end offsets of at most ``limit`` whole-word matches, in order."""
         needle = normalise(words)
         if not needle:
-            return False
+            return []
         hay = self._norm[source_id]
+        found: list[tuple[int, int]] = []
         at = hay.find(needle)
-        while at >= 0:
+        while at >= 0 and len(found) < limit:
             if whole_words(hay, at, at + len(needle)):
-                return True
+                found.append((at, at + len(needle)))
             at = hay.find(needle, at + 1)
-        return False
+        return found
 
     def closest(self, source_id: str, words: str) -> str:
         """The passage of the source that best matches ``words`` (for hints).

@@ -1,5 +1,6 @@
 """Cross-checks inside a briefing: ids, references, verbatim quotes and excerpts, and the
-support of claims by their passages (``support.py``).
+support of claims by their passages (``support.py``), quotes' speakers named beside their
+words (``attribution.py``).
 
 ``cross_check`` runs them over the typed walk of every validated file (``walk.py``).
 """
@@ -10,8 +11,8 @@ import difflib
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
+from . import attribution, support
 from . import model as m
-from . import support
 from .errors import Problem
 from .load import Document, PathKey
 from .sourcetext import SourceIndex
@@ -48,6 +49,7 @@ def cross_check(docs: dict[str, Document], models: dict[str, m.Model], texts: di
         problems += checked_refs(doc, found.refs, known)
         problems += _verbatim(doc, found, index, file_of)
     problems += support.check(docs, walks, index)
+    problems += attribution.check(docs, walks, index)
     return problems
 
 

@@ -34,6 +34,7 @@ ACTORS = (
     "actors:\n"
     "  - id: kim-jong-un\n"
     "    name: Kim Jong Un\n"
+    "    aliases: [Kim]\n"
     "    kind: person\n"
     "    role: Leader of North Korea\n"
     "    side: north-korea\n"
@@ -253,9 +254,13 @@ CASES: dict[str, Files] = {
     "support-range-one-end": estimate("        low: 1200\n        high: 1500\n"),
     "support-relative-date-without-published": briefing(
         "  - text: Something happened.", "  - text: Something happened on 28 April 2025."),
-    "support-actor-by-alias-hint": {
-        **rich("timeline.yaml", "summary: Something happened.", "summary: Kim Jong Un spoke."),
-        "content/demo/actors.yaml": ACTORS.replace("    kind: person\n", "    aliases: [Kim]\n    kind: person\n")},
+    "support-actor-by-alias-hint": rich("timeline.yaml", "summary: Something happened.",
+                                        "summary: Kim Jong Un spoke."),  # ACTORS: aliases [Kim]
+    # --- attribution: a quote's speaker is named beside its words in a cited source ----------
+    "attribution-speaker-not-named": {
+        **rich("quotes.yaml", "text: We honour them", "text: We honour them"),
+        "content/demo/sources/art.txt": str(RICH["content/demo/sources/art.txt"]).replace(
+            "Kim said.", "the statement said.")},
     "analysis-not-true-or-false": briefing("  - text: Something happened.\n",
                                            "  - text: Something happened.\n    analysis: yes\n"),
     # --- several problems at once ------------------------------------------------------------

@@ -258,7 +258,8 @@ def every_field(value: str) -> tuple[dict[str, Any], dict[str, str]]:
                  "estimators": ["b"],
                  "citations": [{"source": "art", "excerpt": "4,000 to 5,000 were sent"}]}]}]},
         "content/demo/quotes.yaml": {"quotes": [
-            {"id": "q", "speaker": "a", "text": value, "context": value, "citations": ["art"]}]},
+            {"id": "q", "speaker": "a", "text": value, "attribution": value, "context": value,
+             "citations": ["art"]}]},
         "content/demo/reactions.yaml": {"reactions": [
             {"id": "r", "actor": "a", "stance": "condemns", "summary": value, "quotes": ["q"],
              "citations": ["art"]}]},
@@ -301,7 +302,8 @@ def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
                  "citations": [{"source": f"s{i}", "excerpt": "4,000 were sent"}]}]}
             for i, v in zip(ids, values)]},
         "content/demo/quotes.yaml": {"quotes": [
-            {"id": f"q{i}", "speaker": f"a{i}", "text": v, "context": v, "citations": [f"s{i}"]}
+            {"id": f"q{i}", "speaker": f"a{i}", "text": v, "attribution": v, "context": v,
+             "citations": [f"s{i}"]}
             for i, v in zip(ids, values)]},
         "content/demo/reactions.yaml": {"reactions": [
             {"id": f"r{i}", "actor": f"a{i}", "stance": "condemns", "summary": v,
@@ -553,7 +555,8 @@ REFERENCED = {  # an actor 'a' and a quote 'q' for the lists of references to po
     "content/demo/actors.yaml":
         "actors:\n  - {id: a, name: Ann, kind: person, role: R, side: s, citations: [art]}\n",
     "content/demo/quotes.yaml":
-        "quotes:\n  - {id: q, speaker: a, text: something happened, context: C, citations: [art]}\n",
+        "quotes:\n  - {id: q, speaker: a, text: something happened, attribution: A, context: C,"
+        " citations: [art]}\n",
 }
 
 

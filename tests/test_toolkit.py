@@ -261,9 +261,11 @@ def test_extract_odd_input(text: str) -> None:
 
 def test_pasted_snippets_pass_briefsite_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """End to end: the YAML of every article, pasted into a copy of the kursk briefing, passes
-    the real ``briefsite check`` once the editor has named the actors (here: added them).
+    the real ``briefsite check`` once the editor has named the actors (here: added them) and
+    said how the quotes whose speaker the source does not name beside them are attributed.
 
-    Quotes and excerpts are verified by the checker itself against the stored texts."""
+    Quotes and excerpts are verified by the checker itself against the stored texts; the
+    attribution check refuses exactly the pasted quotes the editor has not attributed yet."""
     build_tree(tmp_path, {"site_config/site.yaml": (KURSK / "site_config/site.yaml").read_bytes()})
     folder = tmp_path / "content/kursk"
     build_tree(folder, {p.relative_to(KURSK / "content/kursk").as_posix(): p.read_bytes()
@@ -294,6 +296,14 @@ def test_pasted_snippets_pass_briefsite_check(tmp_path: Path, capsys: pytest.Cap
                              ("quotes.yaml", "quotes", quotes + sections["quotes"]),
                              ("figures.yaml", "figures", figs + figures)):
         (folder / name).write_text(scaffold.dump({key: items}), encoding="utf-8")
+    assert cli.main(["-C", str(tmp_path), "check"]) == 1
+    refused = re.findall(r"near the words of quote '([\w-]+)'", capsys.readouterr().err)
+    assert refused and set(refused) <= {q["id"] for q in sections["quotes"] if q["speaker"] not in known}
+    for quote in sections["quotes"]:
+        if quote["id"] in refused:
+            quote["attribution"] = "the article does not name the speaker beside the words"
+    (folder / "quotes.yaml").write_text(scaffold.dump({"quotes": quotes + sections["quotes"]}),
+                                        encoding="utf-8")
     assert cli.main(["-C", str(tmp_path), "check"]) == 0, capsys.readouterr().err
     assert capsys.readouterr().out.startswith("ok: 1 briefing(s)")
 
