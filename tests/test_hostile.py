@@ -468,7 +468,7 @@ def test_payload_is_refused_at_every_field(name: str, tmp_path: Path,
     located = write_project(tmp_path, *every_field(payload))
     expected = {f"{rel}:{line}" for rel, lines in located.items()
                 for line, value in lines.items() if value == payload}
-    assert len(expected) == 28  # every text field holds the payload
+    assert len(expected) == 29  # every text field holds the payload
     with hang_guard(HANG_SECONDS):
         status, out, err = check(tmp_path, capsys)
     assert status == 1 and out == ""
