@@ -110,13 +110,9 @@ def add_site_files(root: Path, *, templates: bool = False) -> Path:
 
 def build_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write ``{relative path: content}`` under ``root`` and return ``root``."""
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    from generator.emit import write_files
+
+    write_files(root, files.items())
     return root
 
 
