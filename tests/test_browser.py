@@ -721,6 +721,7 @@ changelog:
   - id: q1
     speaker: kim
     text: {_q(PAYLOAD)}
+    attribution: {_q('Attribution '+PAYLOAD)}
     context: {_q('Context '+PAYLOAD)}
     citations: [art]
 """,
