@@ -26,16 +26,14 @@ WINDOW = 300  # characters either side of the quoted words
 _BOUNDARY = re.compile(r"[.!?][\"')\]]*\s")
 
 
-def check(docs: dict[str, Document], walks: dict[str, Walk], index: SourceIndex) -> list[Problem]:
+def check(docs: dict[str, Document], walks: dict[str, Walk], index: SourceIndex,
+          actors: dict[str, Any], names: ct.Names) -> list[Problem]:
     """Every quote's speaker is named near its words in a cited source (or it says how it is
     attributed); a quote naming its own speaker is a warning."""
     quotes = [(name, (*ids.path, i), q) for name, found in walks.items() for ids in found.lists
               if ids.kind == "quote" and ids.parent is None for i, q in enumerate(ids.items)]
     if not quotes:
         return []
-    actors = {a.id: a for found in walks.values() for ids in found.lists
-              if ids.kind == "actor" for a in ids.items}
-    names = ct.Names([n for a in actors.values() for n in ct.actor_names(a.id, a.name, a.aliases)])
     problems = []
     for name, path, quote in quotes:
         if quote.speaker not in actors:

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .dates import MONTHS, FuzzyDate, Precision
 
@@ -171,6 +172,16 @@ class Names:
 def _fold(word: str) -> str:
     """An all-capitals word (an acronym) is kept as written; any other is case-folded."""
     return word if word.isupper() else word.casefold()
+
+
+def actors_in(walks: Iterable[Any]) -> dict[str, Any]:
+    """The actors of a briefing's walks (``walk.Walk``), by id."""
+    return {a.id: a for found in walks for ids in found.lists if ids.kind == "actor" for a in ids.items}
+
+
+def names_of(actors: Iterable[Any]) -> Names:
+    """The index of every name and alias of ``actors`` (built once per briefing)."""
+    return Names([n for a in actors for n in actor_names(a.id, a.name, a.aliases)])
 
 
 def actor_names(actor_id: str, name: str, aliases: Sequence[str]) -> list[tuple[str, str]]:

@@ -21,9 +21,10 @@ from .sourcetext import SourceIndex
 from .walk import Claim, Walk, kind_of
 
 
-def check(docs: dict[str, Document], walks: dict[str, Walk], index: SourceIndex) -> list[Problem]:
+def check(docs: dict[str, Document], walks: dict[str, Walk], index: SourceIndex,
+          names: ct.Names) -> list[Problem]:
     """Every claim's items are stated by at least one of its passages."""
-    ctx = _Context(walks, index)
+    ctx = _Context(walks, index, names)
     problems = []
     for name, found in walks.items():
         for claim in found.claims:
@@ -35,22 +36,19 @@ class _Context:
     """What the check needs from the whole briefing: actors' names, sources' publication dates,
     the words of items cited verbatim (quotes), and what each passage states (computed once)."""
 
-    def __init__(self, walks: dict[str, Walk], index: SourceIndex) -> None:
-        names: list[tuple[str, str]] = []
+    def __init__(self, walks: dict[str, Walk], index: SourceIndex, names: ct.Names) -> None:
         self.published: dict[str, FuzzyDate | None] = {}
         self.verbatim: dict[tuple[str, str], tuple[str, list[str]]] = {}
         for found in walks.values():
             for ids in found.lists:
                 for item in ids.items:
-                    if ids.kind == "actor":
-                        names += ct.actor_names(item.id, item.name, item.aliases)
-                    elif ids.kind == "source":
+                    if ids.kind == "source":
                         self.published[item.id] = item.published
                     field = getattr(type(item), "CITED_VERBATIM", None)
                     if field and ids.parent is None:
                         self.verbatim[ids.kind, item.id] = (getattr(item, field),
                                                             [c.source for c in item.citations])
-        self.names = ct.Names(names)
+        self.names = names
         self.walks = walks
         self.hints = _Hints(index, self)
         self._facts: dict[tuple[str, str], ct.Facts] = {}

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
 from . import attribution, support
+from . import claimtext as ct
 from . import model as m
 from .errors import Problem
 from .load import Document, PathKey
@@ -48,8 +49,10 @@ def cross_check(docs: dict[str, Document], models: dict[str, m.Model], texts: di
         problems += unique_ids(doc, found.lists)
         problems += checked_refs(doc, found.refs, known)
         problems += _verbatim(doc, found, index, file_of)
-    problems += support.check(docs, walks, index)
-    problems += attribution.check(docs, walks, index)
+    actors = ct.actors_in(walks.values())
+    names = ct.names_of(actors.values())  # one index of actors' names for both checks
+    problems += support.check(docs, walks, index, names)
+    problems += attribution.check(docs, walks, index, actors, names)
     return problems
 
 
