@@ -25,7 +25,7 @@ from . import overlay
 from .build import mkdocs_config
 from .errors import BriefsiteError, BuildError, as_build_error
 from .escape import UnsafeURL
-from .mkdocs_parts import WATCHED
+from .mkdocs_parts import watch_sources
 
 log = logging.getLogger("briefsite.serve")
 _KEPT = "still serving the last good version"
@@ -137,9 +137,7 @@ class _Session:
 
     def watch(self, config: Any) -> None:
         self.server.watch(str(self.config_file))
-        for name in WATCHED:
-            if (self.root / name).is_dir():
-                self.server.watch(str(self.root / name))
+        watch_sources(self.server, self.root)  # also when no config could be loaded yet
         if config is not None and self.plugins is not None:
             self.server = config.plugins.on_serve(self.server, config=config, builder=self.build)
             for item in config.watch:

@@ -103,7 +103,7 @@ def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[st
         helper = Helpers(briefing, labels, "" if name == "sources.md" else "sources.md")
         helper.page, helper.sections = name, present
         text = env.get_template(template).render(b=briefing, site=site.config, h=helper,
-                                                 pages=sections(briefing))
+                                                 pages=present)
         refs = helper.refs.definitions()
         pages[f"{briefing.slug}/{name}"] = text.rstrip("\n") + refs + "\n" if refs else text
     return pages
