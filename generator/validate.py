@@ -75,6 +75,13 @@ def _choices(model: type[BaseModel], path: PathKey) -> str:
 
 
 def _enum_at(model: type[BaseModel], path: PathKey) -> type[Enum] | None:
+    found = _field_at(model, path)
+    return None if found is None else _inner(found[0], Enum)
+
+
+def _field_at(model: type[BaseModel], path: PathKey) -> tuple[Any, Any] | None:
+    """The annotation of the field at ``path`` inside ``model`` and the model it holds (None
+    where the path leaves the models)."""
     current: Any = model
     annotation: Any = None
     for part in path:
@@ -85,7 +92,7 @@ def _enum_at(model: type[BaseModel], path: PathKey) -> type[Enum] | None:
             return None
         annotation = field.annotation
         current = _inner_model(annotation)
-    return _inner(annotation, Enum)
+    return annotation, current
 
 
 def _inner(annotation: Any, base: type) -> Any:
@@ -124,15 +131,8 @@ def dotted(path: PathKey) -> str:
 
 def _fields_at(model: type[BaseModel], path: PathKey) -> list[str]:
     """Names of the fields of the model found at ``path`` inside ``model``."""
-    current: Any = model
-    for part in path:
-        if isinstance(part, int):
-            continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        current = _inner_model(field.annotation)
-    return list(getattr(current, "model_fields", {}))
+    found = _field_at(model, path)
+    return [] if found is None else list(getattr(found[1], "model_fields", {}))
 
 
 def _inner_model(annotation: Any) -> Any:
