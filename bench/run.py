@@ -16,6 +16,8 @@ Stages:
   build   ``generator.build.build_site`` (check + render + mkdocs build + swap), split into
           content (check + render), MkDocs reading pages (Markdown → HTML), MkDocs writing pages
           (theme templates), and the rest
+  mkdocs  the baseline: plain ``mkdocs build`` of the same rendered pages with the same theme,
+          overrides and extensions, no briefsite plugin (rendering is untimed setup)
   serve   a real ``generator.devserver.serve`` subprocess on 127.0.0.1: one YAML file of a
           ``--serve-size`` site is edited and the page is polled over HTTP until it shows the edit
 
@@ -51,7 +53,7 @@ sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-STAGES = ("check", "render", "build", "serve")
+STAGES = ("check", "render", "build", "mkdocs", "serve")
 
 
 # --------------------------------------------------------------------------- child side
@@ -98,7 +100,10 @@ def _child(stage: str, project: Path, opts: dict) -> dict:
         out["markdown_mb"] = sum(len(p.encode("utf-8")) for p in pages.values()) / 1e6
     elif stage == "build":
         out.update(_timed_build(project, opts))
-    out["cpu_s"] = time.process_time() - cpu0  # CPU time of the stage: steadier than wall time
+    elif stage == "mkdocs":
+        out.update(_plain_mkdocs(project))
+    # CPU time of the stage (steadier than wall time); a stage with untimed setup gives its own
+    out["cpu_s"] = out.pop("cpu_s_stage", time.process_time() - cpu0)
     out["peak_rss_mb"] = _rss_mb()                # when other work shares the cores
     return out
 
@@ -140,6 +145,45 @@ def _timed_build(project: Path, opts: dict) -> dict:
            "site_mb": sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) / 1e6}
     shutil.rmtree(site_dir.parent, ignore_errors=True)
     return out
+
+
+def _plain_mkdocs(project: Path) -> dict:
+    """The baseline: plain ``mkdocs build`` of the same pages, without the briefsite plugin.
+
+    Untimed setup: ``briefsite render`` writes the Markdown tree (pages, CSS, exports), and the
+    project's mkdocs.yml is loaded with that tree as docs_dir, the navigation and site settings
+    the plugin would set, and ``search`` as the only plugin: the same theme, overrides,
+    extensions and pages. Timed: ``mkdocs build`` (``on_startup`` … ``on_shutdown``, as its
+    command line runs it).
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.emit import render_to
+    from generator.pipeline import load_site
+    from generator.render import mkdocs_settings
+
+    work = Path(tempfile.mkdtemp(prefix="bench-plain-"))
+    try:
+        render_to(project, work / "docs")
+        site, _ = load_site(project)
+        assert site is not None
+        settings = {k: (str(v) if k == "site_name" else v) for k, v in mkdocs_settings(site).items()}
+        language = settings.pop("language")
+        config = load_config(str(project / "mkdocs.yml"), docs_dir=str(work / "docs"),
+                             site_dir=str(work / "site"), plugins=["search"], **settings)
+        config.theme["language"] = language
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        pages = list((work / "site").rglob("*.html"))
+        return {"seconds": time.perf_counter() - t0, "cpu_s_stage": time.process_time() - cpu0,
+                "html_pages": len(pages)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _serve_child(project: Path, addr: str) -> None:
@@ -416,19 +460,22 @@ def report(results: dict) -> str:
     rows = results["sizes"]
     if rows:
         lines += ["| briefings | facts | check s | facts/s | check MB | render s | build s | "
-                  "render/build | content s | mkdocs read s | mkdocs write s | other s | "
+                  "render/build | plain mkdocs s | build/plain | content s | mkdocs read s | mkdocs write s | other s | "
                   "build MB | pages | site MB | load |",
-                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for r in rows:
-            c, rd, b = r.get("check"), r.get("render"), r.get("build")
-            loads = [x for st in ("check", "render", "build") for x in r.get(st + "_loads", [])]
+            c, rd, b, pm = r.get("check"), r.get("render"), r.get("build"), r.get("mkdocs")
+            loads = [x for st in ("check", "render", "build", "mkdocs")
+                     for x in r.get(st + "_loads", [])]
             cells = [str(r["briefings"]), str(c["facts"]) if c else "–",
                      _fmt(c["seconds"], 3) if c else "–",
                      f"{c['facts'] / c['seconds']:,.0f}" if c else "–",
                      _fmt(c["peak_rss_mb"], 0) if c else "–",
                      _fmt(rd["seconds"], 3) if rd else "–",
                      _fmt(b["seconds"]) if b else "–",
-                     f"{rd['seconds'] / b['seconds']:.1%}" if rd and b else "–"]
+                     f"{rd['seconds'] / b['seconds']:.1%}" if rd and b else "–",
+                     _fmt(pm["seconds"]) if pm else "–",
+                     f"{b['seconds'] / pm['seconds']:.2f}" if b and pm else "–"]
             cells += ([_fmt(b[k]) for k in ("content_s", "mkdocs_read_s", "mkdocs_write_s", "other_s")]
                       + [_fmt(b["peak_rss_mb"], 0), str(b["html_pages"]), _fmt(b["site_mb"], 0)]
                       if b else ["–"] * 7)
@@ -488,8 +535,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", default="10,30,90,300", help="briefing counts (default 10,30,90,300)")
     p.add_argument("--facts", type=int, default=corpus.DEFAULT_FACTS, help="facts per briefing")
     p.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
-    p.add_argument("--stages", default="check,render,build,serve",
-                   help="comma-separated: check, render, build, serve")
+    p.add_argument("--stages", default="check,render,build,mkdocs,serve",
+                   help="comma-separated: check, render, build, mkdocs (plain MkDocs, the "
+                        "baseline), serve")
     p.add_argument("--serve-size", type=int, default=100, help="briefings in the served site")
     p.add_argument("--serve-edits", type=int, default=3, help="edits timed while serving")
     p.add_argument("--quick", action="store_true", help="sizes 10,30, one run, no serve")
@@ -528,13 +576,13 @@ def main(argv: list[str] | None = None) -> int:
                      "sizes": [], "serve": []}
     args.work.mkdir(parents=True, exist_ok=True)
     for n in sizes:
-        if not {"check", "render", "build"} & set(stages):
+        if not {"check", "render", "build", "mkdocs"} & set(stages):
             break
         project = corpus.write_project(args.work / f"n{n}", n, args.facts)
         for overlay in args.overlay:
             apply_overlay(project, overlay)
         row: dict = {"briefings": n}
-        for stage in ("check", "render", "build"):
+        for stage in ("check", "render", "build", "mkdocs"):
             if stage not in stages:
                 continue
             runs = [_run_child(stage, project, env, timeout=3600) for _ in range(args.repeat)]

@@ -124,8 +124,23 @@ def load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Probl
     try:
         return _load_briefing(folder, root)
     finally:
+        _age_young_objects()
         if enabled:
             gc.enable()
+
+
+def _age_young_objects() -> None:
+    """Move every object the collector tracks to its oldest generation, without scanning them.
+
+    With collection paused, the objects a briefing allocated pile up in the youngest
+    generation, and the first collection after ``gc.enable()`` walked all of them: at 300
+    briefings one such collection took ~20 % of a check. ``freeze`` then ``unfreeze`` splices
+    the lists in O(1); the objects are still collected, by the next full collection. Skipped
+    when the program froze objects itself (``unfreeze`` would release them).
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
