@@ -48,6 +48,7 @@ def cross_check(docs: dict[str, Document], models: dict[str, m.Model], texts: di
         doc = docs[name]
         problems += unique_ids(doc, found.lists)
         problems += checked_refs(doc, found.refs, known)
+        problems += repeated_citations(doc, found)
         problems += _verbatim(doc, found, index, file_of)
     actors = ct.actors_in(walks.values())
     names = ct.names_of(actors.values())  # one index of actors' names for both checks
@@ -66,6 +67,29 @@ def _verbatim(doc: Document, found: Walk, index: SourceIndex, file_of: dict[str,
                                  "excerpt", file_of)
         elif words is not None:
             problems += verbatim(doc, index, path, cite.source, words, owner, file_of)
+    return problems
+
+
+def repeated_citations(doc: Document, found: Walk) -> list[Problem]:
+    """A list of citations names a source again only with another excerpt (several passages of
+    one source for one fact): a bare id beside any other citation of its source, or the same
+    excerpt twice, is a repeat."""
+    first: dict[tuple[PathKey, str, str | None], PathKey] = {}  # (list, source, excerpt or None)
+    problems = []
+    for path, cite, _, _ in found.citations:
+        listed, source = path[:-1], cite.source
+        excerpt = " ".join(cite.excerpt.split()) if cite.excerpt is not None else None
+        any_key, bare_key, own_key = (listed, source, ""), (listed, source, None), (listed, source, excerpt)
+        seen = first.get(own_key) or first.get(bare_key) or (first.get(any_key) if excerpt is None else None)
+        first.setdefault(any_key, path)
+        first.setdefault(own_key, path)
+        if seen is None:
+            continue
+        at = doc.pos((*seen, "source"))
+        problems.append(doc.problem((*path, "source"), f"source '{source}' appears twice in "
+                                    f"{listed[-1]}", f"first at line {at.line}, column {at.col}; cite "
+                                    "a source again only with another excerpt (several passages of "
+                                    "one source)"))
     return problems
 
 

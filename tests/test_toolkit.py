@@ -164,6 +164,15 @@ def test_numbers_with_their_phrase() -> None:
     assert [c.text for c in _found(UPI) if c.kind == "number"] == ["up to 12,000 troops", "about 4,000"]
 
 
+def test_bound_words_are_kept_on_values_and_ranges() -> None:
+    """"fewer than" is not "up to", and "more than 3,000 to 4,000" keeps its words: extract
+    writes what the article says, never a plain range or a different bound."""
+    line = "Fewer than 2,000 returned; more than 3,000 to 4,000 were sent, and less than 50 fled."
+    found = {c.text: c.number["qualifier"] for c in extract.extract(line) if c.kind == "number"}
+    assert found == {"Fewer than 2,000 returned": "fewer-than",
+                     "more than 3,000 to 4,000": "more-than", "less than 50 fled": "fewer-than"}
+
+
 def test_date_expressions() -> None:
     dates = [(c.line, c.text, c.date) for c in _found(UPI, dt.date(2025, 4, 28)) if c.kind == "date"]
     assert dates[:4] == [(1, "2025-04-28", "2025-04-28"), (5, "Apr 28, 2025", "2025-04-28"),
