@@ -279,6 +279,12 @@ def test_pasted_snippets_pass_briefsite_check(tmp_path: Path, capsys: pytest.Cap
     folder = tmp_path / "content/kursk"
     build_tree(folder, {p.relative_to(KURSK / "content/kursk").as_posix(): p.read_bytes()
                         for p in (KURSK / "content/kursk").rglob("*") if p.is_file()})
+    published = (folder / "briefing.yaml").read_text(encoding="utf-8")
+    assert "status: published\n" in published
+    # Pasted guesses keep their TODOs while the editor works: a draft (a published briefing
+    # holding them is refused, checked at the end).
+    (folder / "briefing.yaml").write_text(published.replace("status: published\n", "status: draft\n"),
+                                          encoding="utf-8")
     sections: dict[str, list[dict[str, object]]] = {"quotes": [], "figures": [], "events": []}
     for path in ARTICLES:
         assert cli.main(["extract", str(folder / "sources" / path.name), "--format", "yaml"]) == 0
@@ -315,6 +321,12 @@ def test_pasted_snippets_pass_briefsite_check(tmp_path: Path, capsys: pytest.Cap
                                         encoding="utf-8")
     assert cli.main(["-C", str(tmp_path), "check"]) == 0, capsys.readouterr().err
     assert capsys.readouterr().out.startswith("ok: 1 briefing(s)")
+    (folder / "briefing.yaml").write_text(published, encoding="utf-8")
+    assert cli.main(["-C", str(tmp_path), "check"]) == 1
+    todo = re.findall(r"^(content/kursk/[a-z]+\.yaml):\d+:\d+: a published briefing still holds TODO",
+                      capsys.readouterr().err, re.M)
+    assert {"content/kursk/quotes.yaml", "content/kursk/timeline.yaml",
+            "content/kursk/figures.yaml", "content/kursk/actors.yaml"} <= set(todo)
 
 
 def _text_yaml(path: Path) -> Any:
