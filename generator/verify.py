@@ -73,21 +73,25 @@ def _verbatim(doc: Document, found: Walk, index: SourceIndex, file_of: dict[str,
 def repeated_citations(doc: Document, found: Walk) -> list[Problem]:
     """A list of citations names a source again only with another excerpt (several passages of
     one source for one fact): a bare id beside any other citation of its source, or the same
-    excerpt twice, is a repeat."""
-    first: dict[tuple[PathKey, str, str | None], PathKey] = {}  # (list, source, excerpt or None)
+    excerpt twice, is a repeat. Excerpts are compared only when a source repeats."""
+    earlier: dict[tuple[PathKey, str], list[tuple[PathKey, str | None]]] = {}
     problems = []
     for path, cite, _, _ in found.citations:
-        listed, source = path[:-1], cite.source
-        excerpt = " ".join(cite.excerpt.split()) if cite.excerpt is not None else None
-        any_key, bare_key, own_key = (listed, source, ""), (listed, source, None), (listed, source, excerpt)
-        seen = first.get(own_key) or first.get(bare_key) or (first.get(any_key) if excerpt is None else None)
-        first.setdefault(any_key, path)
-        first.setdefault(own_key, path)
+        key = (path[:-1], cite.source)
+        cited = earlier.get(key)
+        excerpt = cite.excerpt
+        if cited is None:
+            earlier[key] = [(path, excerpt)]
+            continue
+        words = " ".join(excerpt.split()) if excerpt is not None else None
+        seen = next((at for at, other in cited if words is None or other is None
+                     or " ".join(other.split()) == words), None)
+        cited.append((path, excerpt))
         if seen is None:
             continue
         at = doc.pos((*seen, "source"))
-        problems.append(doc.problem((*path, "source"), f"source '{source}' appears twice in "
-                                    f"{listed[-1]}", f"first at line {at.line}, column {at.col}; cite "
+        problems.append(doc.problem((*path, "source"), f"source '{cite.source}' appears twice in "
+                                    f"{path[-2]}", f"first at line {at.line}, column {at.col}; cite "
                                     "a source again only with another excerpt (several passages of "
                                     "one source)"))
     return problems
