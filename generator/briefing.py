@@ -19,6 +19,7 @@ from .chart import estimate_text
 from .errors import Problem
 from .load import Document, load_yaml, read_text
 from .paths import Refused, confine, list_folder, real_root
+from .publishing import placeholders
 from .validate import validate
 from .verify import cross_check
 from .walk import nested_id
@@ -184,6 +185,7 @@ def _load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Prob
                  or (name not in names and name in m.REQUIRED_FILES)}
     problems += cross_check(docs, models, texts, unchecked)
     meta = models.get("briefing.yaml")
+    problems += placeholders(docs, meta if isinstance(meta, m.BriefingMeta) else None)
     warnings = tuple(p for p in problems if p.warning)
     if len(warnings) < len(problems) or not isinstance(meta, m.BriefingMeta) or sources is None:
         return None, problems

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from .escape import attr, html_text
-from .model import Estimate, Figure, Qualifier
+from .model import QUALIFIER_WORDS, Estimate, Figure
 
 # Sizes in CSS px. 36 characters of 14 px text fit the 288 px column of a 320 px phone.
 _FONT, _LINE, _BAR, _BAR_GAP, _ROW_GAP, _CHARS = 14, 18, 14, 4, 14, 36
@@ -22,14 +22,10 @@ def number(n: int) -> str:
 
 
 def estimate_text(e: Estimate) -> str:
-    """The estimate in words, as the source qualifies it: ``about 1,200``, ``10,000–12,000``."""
-    if e.value is None:
-        span = f"{number(e.low or 0)}–{number(e.high or 0)}"
-        return {Qualifier.ABOUT: f"about {span}", Qualifier.UP_TO: f"up to {span}"}.get(e.qualifier, span)
-    words = {Qualifier.EXACT: "", Qualifier.ABOUT: "about ", Qualifier.UP_TO: "up to ",
-             Qualifier.AT_LEAST: "at least ", Qualifier.MORE_THAN: "more than ",
-             Qualifier.BETWEEN: ""}[e.qualifier]
-    return f"{words}{number(e.value)}"
+    """The estimate in words, as the source qualifies it: ``about 1,200``, ``10,000–12,000``,
+    ``more than 10,000``: every qualifier's words are shown, on a range too."""
+    span = number(e.value) if e.value is not None else f"{number(e.low or 0)}–{number(e.high or 0)}"
+    return f"{QUALIFIER_WORDS[e.qualifier]}{span}"
 
 
 def svg(figure: Figure, labels: list[str], chart_id: str) -> str:

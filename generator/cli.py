@@ -148,6 +148,7 @@ def _day(value: str) -> dt.date:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every check and print every problem."""
     from .pipeline import load_site
+    from .publishing import unrecorded_changes
 
     started = time.perf_counter()
     site, problems = load_site(args.project)
@@ -155,7 +156,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(problems)
         return 1
     assert site is not None
-    warnings = [w for b in site.briefings for w in b.warnings]
+    warnings = [w for b in site.briefings for w in b.warnings] + unrecorded_changes(
+        args.project, [(b.slug, b.meta) for b in site.briefings if b.meta.status.value == "published"])
     if warnings:
         _print_problems(warnings, "warning(s)")
         if args.strict:

@@ -20,7 +20,9 @@ from pydantic import BaseModel
 
 from . import dates
 from .briefing import Briefing
+from .chart import estimate_text
 from .feed import atom, page_url
+from .model import Figure
 from .project import Site, SiteConfig
 from .references import source_labels
 
@@ -59,6 +61,15 @@ def _data(value: Any) -> Any:
     return value
 
 
+def _figure(f: Figure) -> dict[str, Any]:
+    """A figure's data; each estimate also as written (``more than 10,000``), its qualifier's
+    words never left for a reader of the JSON to rebuild."""
+    out = _data(f)
+    for data, e in zip(out["estimates"], f.estimates):
+        data["as_written"] = estimate_text(e)
+    return out
+
+
 def briefing_data(b: Briefing, config: SiteConfig) -> dict[str, Any]:
     """Everything ``<slug>/briefing.json`` holds."""
     cited_by = {s.id: sum(s.id in f.source_ids for f in b.facts) for s in b.sources}
@@ -69,7 +80,7 @@ def briefing_data(b: Briefing, config: SiteConfig) -> dict[str, Any]:
         "sources": [{**_data(s), "cited_by": cited_by[s.id]} for s in b.sources],
         "actors": _data(b.actors),
         "events": _data(b.timeline),
-        "figures": [{**_data(f), "estimates_disagree": f.disagrees} for f in b.figures],
+        "figures": [{**_figure(f), "estimates_disagree": f.disagrees} for f in b.figures],
         "quotes": _data(b.quotes),
         "reactions": _data(b.reactions),
         "facts": [{"kind": f.kind, "id": f.id, "label": f.label, "sources": f.source_ids,

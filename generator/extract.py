@@ -54,8 +54,8 @@ _NUMBER = re.compile(
     r"(?P<mult>\s+(?:million|billion|thousand))?(?![\w-]|,\d|\.\d)", re.IGNORECASE)
 _QUALIFIERS = {"about": "about", "around": "about", "approximately": "about", "roughly": "about",
                "some": "about", "nearly": "about", "almost": "about", "an estimated": "about",
-               "up to": "up-to", "fewer than": "up-to", "less than": "up-to", "at least": "at-least",
-               "more than": "more-than", "over": "more-than"}
+               "up to": "up-to", "fewer than": "fewer-than", "less than": "fewer-than",
+               "at least": "at-least", "more than": "more-than", "over": "more-than"}
 _MULT = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _STOP = {"was", "were", "is", "are", "had", "has", "have", "been", "be", "to", "in", "into", "on",
          "at", "for", "from", "by", "with", "and", "or", "but", "that", "which", "who", "of",
@@ -236,8 +236,8 @@ def _numbers(no: int, line: str, taken: list[tuple[int, int]],
         phrase = (m[0] + (" " + " ".join(words) if words else "")).strip()
         low, high = (m["blow"], m["bhigh"]) if m["between"] else (m["low"], m["high"])
         qualifier = _QUALIFIERS.get((m["qual"] or "").lower(), "exact")
-        if high:
-            qualifier = "about" if qualifier == "about" else "between"
+        if high and qualifier == "exact":  # "10,000 to 12,000"; "more than 10,000 to 12,000" keeps its words
+            qualifier = "between"
         values = {"low": _count(low, m["mult"]), "high": _count(high, m["mult"])} if high else \
             {"value": _count(low, m["mult"])}
         sa, sb = _sentence_at(sentences, m.start())

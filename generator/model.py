@@ -159,14 +159,15 @@ class Ref:
     Attributes:
         kind: The kind referred to: the lowercased class name of the items with that id.
         keyed: The referring item stands for its id in its own list, so the list holds one
-            item per id (a citations list cites each source once).
+            item per id. (Citations are not keyed: one source may be cited again with another
+            excerpt, checked by ``verify.repeated_citations``.)
     """
 
     kind: str
     keyed: bool = False
 
 
-SourceRef = Annotated[Slug, Ref("source", keyed=True)]
+SourceRef = Annotated[Slug, Ref("source")]
 ActorRef = Annotated[Slug, Ref("actor")]
 QuoteRef = Annotated[Slug, Ref("quote")]
 
@@ -212,7 +213,9 @@ class Citation(Model):
 
 
 Citations = Annotated[list[Citation], Field(min_length=1, max_length=MAX_REFS, description=(
-    "Sources that support this fact (at least one): a source id, or a mapping with source and excerpt."))]
+    "Sources that support this fact (at least one): a source id, or a mapping with source and "
+    "excerpt. A source may be cited again with another excerpt (several passages of one source); "
+    "the support check takes every passage together."))]
 
 
 class Status(str, Enum):
@@ -376,14 +379,24 @@ class TimelineFile(Model):
 
 
 class Qualifier(str, Enum):
-    """How an estimate is qualified in the source."""
+    """How an estimate is qualified in the source: the words before its number or range, shown
+    as written ("more than 10,000", "fewer than 2,000", "at least 10,000–12,000")."""
 
     EXACT = "exact"
     ABOUT = "about"
     UP_TO = "up-to"
     AT_LEAST = "at-least"
     MORE_THAN = "more-than"
+    FEWER_THAN = "fewer-than"
     BETWEEN = "between"
+
+
+QUALIFIER_WORDS = {Qualifier.EXACT: "", Qualifier.ABOUT: "about ", Qualifier.UP_TO: "up to ",
+                   Qualifier.AT_LEAST: "at least ", Qualifier.MORE_THAN: "more than ",
+                   Qualifier.FEWER_THAN: "fewer than ", Qualifier.BETWEEN: ""}
+# Open bounds: the number (or range) is where the estimate starts or stops, not what it is.
+ABOVE = (Qualifier.AT_LEAST, Qualifier.MORE_THAN)
+BELOW = (Qualifier.UP_TO, Qualifier.FEWER_THAN)
 
 
 class Estimate(Model):
@@ -394,7 +407,10 @@ class Estimate(Model):
     value: Count | None = Field(None, description="A single number (or give low and high).")
     low: Count | None = Field(None, description="Lower end of a range.")
     high: Count | None = Field(None, description="Upper end of a range.")
-    qualifier: Qualifier = Field(description="exact, about, up-to, at-least, more-than or between.")
+    qualifier: Qualifier = Field(description=(
+        "How the source qualifies the number or range, shown as written: exact, about, up-to, "
+        "at-least, more-than, fewer-than (\"fewer than\", \"less than\") or between. On a range "
+        "the words go before it (\"at least 10,000–12,000\")."))
     estimators: list[ActorRef] = Field(min_length=1, max_length=MAX_REFS,
                                    description="Ids of the actors who estimated it.")
     as_of: FuzzyDate | None = Field(None, description="When the estimate was made, if stated.")
@@ -423,14 +439,13 @@ class Estimate(Model):
     @property
     def bounds(self) -> tuple[float, float]:
         """The interval the estimate claims, for telling agreement from disagreement."""
-        if self.value is None:
-            return float(self.low or 0), float(self.high or 0)
-        v = float(self.value)
-        return {
-            Qualifier.UP_TO: (0.0, v),
-            Qualifier.AT_LEAST: (v, float("inf")),
-            Qualifier.MORE_THAN: (v, float("inf")),
-        }.get(self.qualifier, (v, v))
+        lo, hi = (float(self.low or 0), float(self.high or 0)) if self.value is None else \
+            (float(self.value), float(self.value))
+        if self.qualifier in ABOVE:
+            return lo, float("inf")
+        if self.qualifier in BELOW:
+            return 0.0, hi
+        return lo, hi
 
     @property
     def upper(self) -> int:

@@ -25,6 +25,7 @@ from .chars import for_terminal_lines
 from .errors import BriefsiteError
 from .extract import Candidate, slugify
 from .model import is_slug
+from .publishing import PLACEHOLDER_LABEL, PLACEHOLDER_NOTES, PLACEHOLDER_SUMMARY
 
 PLACEHOLDER = "sources/placeholder.txt"
 PLACEHOLDER_TEXT = """\
@@ -88,7 +89,7 @@ def files(slug: str, title: str, today: dt.date) -> dict[str, str]:
     day = today.isoformat()
     briefing = {
         "title": title,
-        "summary": "Draft briefing. Replace this with a one-paragraph summary.",
+        "summary": PLACEHOLDER_SUMMARY,
         "event_date": day,
         "last_updated": day,
         "status": "draft",
@@ -97,8 +98,8 @@ def files(slug: str, title: str, today: dt.date) -> dict[str, str]:
     sources = {"sources": [{
         "id": "placeholder",
         "file": PLACEHOLDER,
-        "label": "Placeholder (replace with a stored article)",
-        "notes": "Created by briefsite new; replace with the briefing's real sources.",
+        "label": PLACEHOLDER_LABEL,
+        "notes": PLACEHOLDER_NOTES,
     }]}
     return {
         "briefing.yaml": _schema_line("briefing.yaml") + dump(briefing) + _EXAMPLES["briefing.yaml"],

@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .chart import estimate_text, number
-from .model import Estimate, Figure
+from .model import ABOVE, BELOW, QUALIFIER_WORDS, Estimate, Figure
 
+BOUND_WORDS = tuple(QUALIFIER_WORDS[q] for q in (*ABOVE, *BELOW))
 KEY_FIGURES = 3  # at most this many key numbers on an overview (the first screen of a phone)
 DEFAULT_KEY_FIGURES = 2  # without figures marked key, the first ones in figures.yaml
 
@@ -65,7 +66,15 @@ def spread(figure: Figure, name: Callable[[str], str]) -> Spread:
     high = _end([e for e in estimates if e.upper == most], name)
     if high == low:  # one range holds both ends
         return Spread(low, None, low.text)
-    return Spread(low, high, f"{number(least)}–{number(most)}")
+    return Spread(low, high, _big(low, high, least, most))
+
+
+def _big(low: End, high: End, least: int, most: int) -> str:
+    """``1,200–4,000``; ``more than 10,000 to 12,000`` when an end is an open bound, whose words
+    a bare span would drop."""
+    if any(end.text.startswith(BOUND_WORDS) for end in (low, high)):
+        return f"{low.text} to {high.text}"
+    return f"{number(least)}–{number(most)}"
 
 
 def key_figures(figures: Sequence[Figure]) -> list[Figure]:

@@ -48,6 +48,7 @@ def cross_check(docs: dict[str, Document], models: dict[str, m.Model], texts: di
         doc = docs[name]
         problems += unique_ids(doc, found.lists)
         problems += checked_refs(doc, found.refs, known)
+        problems += repeated_citations(doc, found)
         problems += _verbatim(doc, found, index, file_of)
     actors = ct.actors_in(walks.values())
     names = ct.names_of(actors.values())  # one index of actors' names for both checks
@@ -66,6 +67,33 @@ def _verbatim(doc: Document, found: Walk, index: SourceIndex, file_of: dict[str,
                                  "excerpt", file_of)
         elif words is not None:
             problems += verbatim(doc, index, path, cite.source, words, owner, file_of)
+    return problems
+
+
+def repeated_citations(doc: Document, found: Walk) -> list[Problem]:
+    """A list of citations names a source again only with another excerpt (several passages of
+    one source for one fact): a bare id beside any other citation of its source, or the same
+    excerpt twice, is a repeat. Excerpts are compared only when a source repeats."""
+    earlier: dict[tuple[PathKey, str], list[tuple[PathKey, str | None]]] = {}
+    problems = []
+    for path, cite, _, _ in found.citations:
+        key = (path[:-1], cite.source)
+        cited = earlier.get(key)
+        excerpt = cite.excerpt
+        if cited is None:
+            earlier[key] = [(path, excerpt)]
+            continue
+        words = " ".join(excerpt.split()) if excerpt is not None else None
+        seen = next((at for at, other in cited if words is None or other is None
+                     or " ".join(other.split()) == words), None)
+        cited.append((path, excerpt))
+        if seen is None:
+            continue
+        at = doc.pos((*seen, "source"))
+        problems.append(doc.problem((*path, "source"), f"source '{cite.source}' appears twice in "
+                                    f"{path[-2]}", f"first at line {at.line}, column {at.col}; cite "
+                                    "a source again only with another excerpt (several passages of "
+                                    "one source)"))
     return problems
 
 

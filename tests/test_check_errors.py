@@ -204,6 +204,19 @@ CASES: dict[str, Files] = {
     "ref-repeated-source-in-citations": briefing(
         "        excerpt: something happened\n",
         "        excerpt: something happened\n      - art\n"),
+    "ref-repeated-source-same-excerpt": briefing(
+        "        excerpt: something happened\n",
+        "        excerpt: something happened\n      - source: art\n        excerpt: \"something  happened\"\n"),
+    "ref-repeated-source-bare-after-excerpt": briefing(
+        "        excerpt: something happened\n",
+        "        excerpt: something happened\n      - source: art\n        excerpt: On Monday\n      - art\n"),
+    "excerpt-second-passage-tampered": briefing(
+        "        excerpt: something happened\n",
+        "        excerpt: something happened\n      - source: art\n        excerpt: We honor them\n"),
+    "published-holds-todo": briefing("  - text: Something happened.", "  - text: \"TODO: what happened\""),
+    "published-holds-new-placeholders": {
+        B: BRIEFING.replace("summary: A demo.", "summary: Draft briefing. Replace this with a one-paragraph summary."),
+        S: SOURCES.replace("label: Article", "label: Placeholder (replace with a stored article)")},
     "citations-empty": briefing("    citations:\n      - source: art\n        excerpt: something happened\n",
                                 "    citations: []\n"),
     # --- sources and verbatim checks --------------------------------------------------------

@@ -66,6 +66,8 @@ def test_briefing_json_holds_every_fact_with_citations(kursk: Site) -> None:
     precisions = {e["date"]["precision"] for e in data["events"]}
     assert "day" in precisions and len(precisions) > 1
     assert all("estimates_disagree" in f for f in data["figures"])
+    up_to = [e for f in data["figures"] for e in f["estimates"] if e["qualifier"] == "up-to"]
+    assert up_to and all(e["as_written"].startswith("up to ") for e in up_to)
 
 
 def test_exports_are_deterministic(tmp_path: Path) -> None:

@@ -59,3 +59,24 @@ def test_key_figures_are_the_marked_ones_else_the_first_two() -> None:
     assert [f.id for f in key_figures(marked)] == ["k"]
     many = [figure({"value": 1, "estimators": ["us"]}, fid=f"k{i}", key=True) for i in range(5)]
     assert len(key_figures(many)) == 3
+
+
+def test_open_bounds_are_shown_as_written_never_dropped() -> None:
+    """"more than", "at least", "up to" and "fewer than" stay with their numbers: on a single
+    value, on a range, and in the spread's big figure."""
+    from generator.chart import estimate_text
+    f = figure({"value": 10000, "qualifier": "more-than", "estimators": ["sk"]},
+               {"low": 11000, "high": 12000, "qualifier": "up-to", "estimators": ["us"]},
+               {"value": 2000, "qualifier": "fewer-than", "estimators": ["z"]},
+               {"low": 3000, "high": 4000, "qualifier": "at-least", "estimators": ["jcs"]})
+    assert [estimate_text(e) for e in f.estimates] == [
+        "more than 10,000", "up to 11,000–12,000", "fewer than 2,000", "at least 3,000–4,000"]
+    assert [e.bounds for e in f.estimates] == [
+        (10000, float("inf")), (0, 12000), (0, 2000), (3000, float("inf"))]
+    s = spread(f, name)
+    assert s.big == "fewer than 2,000 to up to 11,000–12,000"
+    assert s.says() == ("from fewer than 2,000 (Volodymyr Zelenskyy) to up to 11,000–12,000 "
+                        "(United States)")
+    plain = spread(figure({"value": 1200, "estimators": ["us"]},
+                          {"value": 10000, "qualifier": "more-than", "estimators": ["sk"]}), name)
+    assert plain.big == "about 1,200 to more than 10,000"

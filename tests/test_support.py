@@ -158,3 +158,22 @@ def test_the_lede_is_checked_like_the_summary(tmp_path: Path, lede: str | None,
     assert all(p.message.startswith("the lede") for p in problems)
     if found is not None:
         assert found.meta.lede_text == (lede or "A demo.")
+
+
+def test_several_passages_of_one_source_support_a_claim_together(tmp_path: Path) -> None:
+    """A source cited again with another excerpt: each excerpt is verified, and the claim's
+    numbers may be spread over them (the union of the passages)."""
+    text = "About 1,200 were hurt on Monday. Later, officials said 300 had died.\n"
+    claim = "'About 1,200 were hurt and 300 died.'"
+    second = "      - source: art\n        excerpt: officials said 300 had died\n"
+    briefing = str(MINIMAL["content/demo/briefing.yaml"]).replace(
+        "  - text: Something happened.\n", f"  - text: {claim}\n").replace(
+        "excerpt: something happened\n", f"excerpt: About 1,200 were hurt\n{second}")
+    root = build_tree(tmp_path, {**MINIMAL, "content/demo/briefing.yaml": briefing,
+                                 "content/demo/sources/art.txt": text})
+    assert load_briefing(root / "content/demo", root)[1] == []
+    one = briefing.replace(second, "")
+    root = build_tree(tmp_path / "one", {**MINIMAL, "content/demo/briefing.yaml": one,
+                                         "content/demo/sources/art.txt": text})
+    assert [(p.path, p.line) for p in load_briefing(root / "content/demo", root)[1]] == [
+        ("content/demo/briefing.yaml", 7)]

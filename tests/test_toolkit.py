@@ -164,6 +164,15 @@ def test_numbers_with_their_phrase() -> None:
     assert [c.text for c in _found(UPI) if c.kind == "number"] == ["up to 12,000 troops", "about 4,000"]
 
 
+def test_bound_words_are_kept_on_values_and_ranges() -> None:
+    """"fewer than" is not "up to", and "more than 3,000 to 4,000" keeps its words: extract
+    writes what the article says, never a plain range or a different bound."""
+    line = "Fewer than 2,000 returned; more than 3,000 to 4,000 were sent, and less than 50 fled."
+    found = {c.text: c.number["qualifier"] for c in extract.extract(line) if c.kind == "number"}
+    assert found == {"Fewer than 2,000 returned": "fewer-than",
+                     "more than 3,000 to 4,000": "more-than", "less than 50 fled": "fewer-than"}
+
+
 def test_date_expressions() -> None:
     dates = [(c.line, c.text, c.date) for c in _found(UPI, dt.date(2025, 4, 28)) if c.kind == "date"]
     assert dates[:4] == [(1, "2025-04-28", "2025-04-28"), (5, "Apr 28, 2025", "2025-04-28"),
@@ -270,6 +279,12 @@ def test_pasted_snippets_pass_briefsite_check(tmp_path: Path, capsys: pytest.Cap
     folder = tmp_path / "content/kursk"
     build_tree(folder, {p.relative_to(KURSK / "content/kursk").as_posix(): p.read_bytes()
                         for p in (KURSK / "content/kursk").rglob("*") if p.is_file()})
+    published = (folder / "briefing.yaml").read_text(encoding="utf-8")
+    assert "status: published\n" in published
+    # Pasted guesses keep their TODOs while the editor works: a draft (a published briefing
+    # holding them is refused, checked at the end).
+    (folder / "briefing.yaml").write_text(published.replace("status: published\n", "status: draft\n"),
+                                          encoding="utf-8")
     sections: dict[str, list[dict[str, object]]] = {"quotes": [], "figures": [], "events": []}
     for path in ARTICLES:
         assert cli.main(["extract", str(folder / "sources" / path.name), "--format", "yaml"]) == 0
@@ -306,6 +321,12 @@ def test_pasted_snippets_pass_briefsite_check(tmp_path: Path, capsys: pytest.Cap
                                         encoding="utf-8")
     assert cli.main(["-C", str(tmp_path), "check"]) == 0, capsys.readouterr().err
     assert capsys.readouterr().out.startswith("ok: 1 briefing(s)")
+    (folder / "briefing.yaml").write_text(published, encoding="utf-8")
+    assert cli.main(["-C", str(tmp_path), "check"]) == 1
+    todo = re.findall(r"^(content/kursk/[a-z]+\.yaml):\d+:\d+: a published briefing still holds TODO",
+                      capsys.readouterr().err, re.M)
+    assert {"content/kursk/quotes.yaml", "content/kursk/timeline.yaml",
+            "content/kursk/figures.yaml", "content/kursk/actors.yaml"} <= set(todo)
 
 
 def _text_yaml(path: Path) -> Any:
