@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -229,3 +231,9 @@ def test_zensical_output_is_relayed_without_traceback() -> None:
     output = ("Build started\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n"
               "    cli()\nRuntimeError: syntax error: unexpected end of block (in main.html:2)\n")
     assert zb.said_by(output) == ["syntax error: unexpected end of block (in main.html:2)"]
+
+
+def test_zensical_adapter_imports_no_mkdocs() -> None:
+    code = ("import sys, generator.zensical_build, generator.emit; "
+            "sys.exit(any(m == 'mkdocs' or m.startswith('mkdocs.') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], check=False, timeout=60).returncode == 0
