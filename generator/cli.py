@@ -58,13 +58,20 @@ def parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=_out_dir, required=True, metavar="DIR",
                         help="output folder, replaced as a whole on success. " + _OUT_RULES)
     build = sub.add_parser("build", help="check, render and build site/ atomically",
-                           description="Check, render and run mkdocs build into a temporary "
-                                       "folder; replace the site folder only on success.")
+                           description="Check, render and run mkdocs build (or zensical build, "
+                                       "--engine zensical) into a temporary folder; replace the "
+                                       "site folder only on success.")
     build.add_argument("--site-dir", type=_out_dir, default=None, metavar="DIR",
                        help="where the built site goes (default: site_dir from mkdocs.yml, "
                             "site/). " + _OUT_RULES)
     build.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True,
-                       help="fail on MkDocs warnings (default: on)")
+                       help="fail on MkDocs (or Zensical) warnings (default: on)")
+    build.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs",
+                       help="mkdocs (default): MkDocs with Material and the briefsite plugin; "
+                            "zensical: Zensical 0.0.73 builds the same pages and briefsite "
+                            "writes the same exports (needs: pip install 'briefsite[zensical]'; "
+                            "exit 2 without it). Theme overrides Zensical does not honour are "
+                            "listed in docs/toolkit.md")
     serve = sub.add_parser("serve", help="preview with live reload",
                            description="Serve the site locally and rebuild when content/, "
                                        "templates/ or site_config/ change.")
@@ -196,7 +203,10 @@ def cmd_render(args: argparse.Namespace) -> int:
 @_command
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, render, build and swap in the new site."""
-    from .build import build_site
+    if args.engine == "zensical":
+        from .zensical_build import build_site
+    else:
+        from .build import build_site  # type: ignore[assignment]
 
     site_dir = build_site(args.project, site_dir=args.site_dir, strict=args.strict)
     print(f"built {site_dir}")

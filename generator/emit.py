@@ -18,7 +18,7 @@ from . import outdir
 from .errors import user_error
 from .export import generated_files
 from .paths import MAX_ASSET_BYTES, files_under, read_bytes, real_root
-from .pipeline import run
+from .pipeline import Rendered, run
 
 
 def render_to(root: Path, out: Path) -> int:
@@ -31,12 +31,18 @@ def render_to(root: Path, out: Path) -> int:
         outdir.remove_leftovers(target)
         with user_error(root, f"{target} was left as it was"):
             rendered = run(root)
-            files: dict[str, str | bytes] = {**rendered.pages, **generated_files(rendered.site)}
-            for rel, path in files_under(root / "site_config" / "docs", real_root(root)):
-                files[rel] = read_bytes(path, MAX_ASSET_BYTES)  # images too; nothing from outside
-            write_tree(files, target)
+            write_tree(tree_files(root, rendered), target)
         outdir.remember_or_warn(root, target)
     return len(rendered.pages)
+
+
+def tree_files(root: Path, rendered: Rendered) -> dict[str, str | bytes]:
+    """The Markdown tree of ``rendered``: its pages, the exports (JSON files and feed.xml) and
+    the static assets of ``site_config/docs``, ``{relative path: text or bytes}``."""
+    files: dict[str, str | bytes] = {**rendered.pages, **generated_files(rendered.site)}
+    for rel, path in files_under(root / "site_config" / "docs", real_root(root)):
+        files[rel] = read_bytes(path, MAX_ASSET_BYTES)  # images too; nothing from outside
+    return files
 
 
 def write_tree(files: dict[str, str | bytes], out: Path) -> None:

@@ -1,8 +1,9 @@
 """Portability: the engine-neutral tree from ``briefsite render`` builds with Zensical.
 
 Zensical reads mkdocs.yml but runs no third-party MkDocs plugins, so this test writes a
-minimal mkdocs.yml (``yaml.safe_dump``, never string templating) beside the rendered tree,
-with the navigation from ``generator.render.nav``, and runs ``zensical build``. It needs the
+minimal mkdocs.yml (``zensical_build.zensical_config``, written with ``yaml.safe_dump``, never
+string templating) beside the rendered tree, and runs ``zensical build``; ``test_engines.py``
+compares ``briefsite build --engine zensical`` with the MkDocs build. It needs the
 ``zensical`` package (in the test extra); it is never skipped.
 """
 
@@ -20,33 +21,20 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from generator import cli, export
-from generator.escape import attr, html_text
+from generator import cli, export, zensical_build
+from generator.escape import html_text
 from generator.pipeline import load_site
-from generator.render import nav, sections
+from generator.render import sections
 
 pytestmark = pytest.mark.site
 
 
 def zensical_config(root: Path, docs_dir: str) -> dict[str, object]:
-    """The smallest mkdocs.yml Zensical needs for a rendered tree of the project at ``root``."""
+    """The mkdocs.yml Zensical needs for a rendered tree of the project at ``root``: the one
+    ``briefsite build --engine zensical`` generates (without the theme overrides)."""
     site, problems = load_site(root)
     assert site is not None, problems
-    # HTML-escaped as the briefsite plugin does: themes print these unescaped.
-    extra = {"copyright": html_text(site.config.copyright)} if site.config.copyright else {}
-    return {
-        "site_name": html_text(site.config.title),
-        "site_description": attr(site.config.description),
-        **extra,
-        "docs_dir": docs_dir,
-        "site_dir": "site",
-        "use_directory_urls": True,
-        "nav": nav(site),
-        "theme": {"name": "material", "font": False, "language": site.config.language},
-        "extra_css": ["assets/briefsite.css"],
-        "markdown_extensions": ["admonition", "attr_list", "footnotes", "tables",
-                                {"toc": {"permalink": True}}],
-    }
+    return zensical_build.zensical_config(site, {}, docs_dir=docs_dir)
 
 
 def test_rendered_tree_builds_with_zensical(tmp_path: Path) -> None:
