@@ -109,8 +109,8 @@ class Briefing:
 
     @cached_property
     def timeline(self) -> list[m.Event]:
-        """Events in chronological order: by the last day each may fall on, then the first
-        (stable for equal dates). An event entirely before another is always listed first;
+        """Events in chronological order: by the last day each may fall on, the vaguer after
+        the more precise (stable for equal dates). An event entirely before another is always listed first;
         undated events come last. See ``uncertain`` for those that cannot be ordered."""
         return sorted(self.events, key=lambda e: e.date.sort_key)
 
@@ -122,8 +122,8 @@ class Briefing:
         return frozenset(e.id for e, flag in zip(self.events, flags) if flag)
 
     def latest(self, count: int = 5) -> list[m.Event]:
-        """The ``count`` events that may be the latest, latest first: by the last day each may
-        fall on, then the first; events of one date in file order. Undated events are not
+        """The ``count`` events that may be the latest, latest first: the timeline's order
+        reversed, except that events of one date stay in file order. Undated events are not
         among them (an event known only to come before a day is)."""
         order = {e.id: i for i, e in enumerate(self.events)}
         dated = [e for e in self.events if e.date.end is not None]

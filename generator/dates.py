@@ -150,10 +150,11 @@ class FuzzyDate:
 
     @property
     def sort_key(self) -> tuple[int, int]:
-        """Chronological key: by the last day the date may fall on, then the first. When one
-        date is entirely before another, it sorts first; undated dates sort last."""
+        """Chronological key: by the last day the date may fall on, then the vaguer after the
+        more precise (2024 after 31 December 2024). When one date is entirely before another,
+        it sorts first; undated dates sort last."""
         end = self.end.toordinal() if self.end else dt.date.max.toordinal()
-        return end, self.start.toordinal() if self.start else 0
+        return end, -self.start.toordinal() if self.start else 0
 
     def precedes(self, other: FuzzyDate) -> bool:
         """True when this date is entirely before ``other`` (they can be put in order)."""
