@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from . import dates
 from . import model as m
 from .chart import estimate_text
 from .errors import Problem
@@ -109,8 +110,25 @@ class Briefing:
 
     @cached_property
     def timeline(self) -> list[m.Event]:
-        """Events in chronological order (stable for equal dates)."""
+        """Events in chronological order: by the last day each may fall on, the vaguer after
+        the more precise (stable for equal dates). An event entirely before another is always listed first;
+        undated events come last. See ``uncertain`` for those that cannot be ordered."""
         return sorted(self.events, key=lambda e: e.date.sort_key)
+
+    @cached_property
+    def uncertain(self) -> frozenset[str]:
+        """Ids of events that span several days and overlap another event's different date:
+        their place in the timeline is not known (shown with a note)."""
+        flags = dates.uncertain([e.date for e in self.events])
+        return frozenset(e.id for e, flag in zip(self.events, flags) if flag)
+
+    def latest(self, count: int = 5) -> list[m.Event]:
+        """The ``count`` events that may be the latest, latest first: the timeline's order
+        reversed, except that events of one date stay in file order. Undated events are not
+        among them (an event known only to come before a day is)."""
+        order = {e.id: i for i, e in enumerate(self.events)}
+        dated = [e for e in self.events if e.date.end is not None]
+        return sorted(dated, key=lambda e: (tuple(-k for k in e.date.sort_key), order[e.id]))[:count]
 
 
 def load_briefing(folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:

@@ -29,19 +29,21 @@ def estimate_text(e: Estimate) -> str:
 
 
 def svg(figure: Figure, labels: list[str], chart_id: str) -> str:
-    """An accessible horizontal bar chart; ``labels`` name each estimate's row (who, when).
+    """An accessible horizontal bar chart; ``labels`` name each estimate's row (who, when),
+    estimates in date order (``figure.by_date``).
 
     Each row is its label and value, wrapped onto as many lines as needed (never cut), above
     its bar. The SVG has no viewBox: text keeps its 14 px size at every width, while bars are
     drawn in percent of the chart's width, so the chart fits a phone and fills a desktop column.
     """
-    scale_max = max(e.upper for e in figure.estimates) or 1
+    estimates = figure.by_date  # the order of ``labels``
+    scale_max = max(e.upper for e in estimates) or 1
     count = len(figure.estimates)
     title = f"{figure.metric}: {count} estimate{'' if count == 1 else 's'}"
     desc = "; ".join(f"{label}: {estimate_text(e)} {figure.unit}"
-                     for label, e in zip(labels, figure.estimates))
+                     for label, e in zip(labels, estimates))
     rows, y = [], 0
-    for label, e in zip(labels, figure.estimates):
+    for label, e in zip(labels, estimates):
         value = estimate_text(e)
         lines = _wrap(f"{label}:", value)
         tspans = [f'<tspan x="0" y="{y + _FONT + i * _LINE}">{html_text(line)}</tspan>'

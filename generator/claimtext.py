@@ -29,7 +29,7 @@ WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seven
                      "eighty": 80, "ninety": 90})
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 SEASON_MONTHS = {"spring": (3, 4, 5), "summer": (6, 7, 8), "fall": (9, 10, 11),
-                 "autumn": (9, 10, 11), "winter": (1, 2)}
+                 "autumn": (9, 10, 11), "winter": (12, 1, 2)}  # winter YYYY: Dec YYYY-Feb YYYY+1
 _MONTH_NO = {m.casefold(): i for i, m in enumerate(MONTHS, start=1)}
 _MONTH_NO.update({m[:3].casefold(): i for i, m in enumerate(MONTHS, start=1)})
 _MONTH_NO["sept"] = 9
@@ -299,7 +299,8 @@ def _passage_date(m: re.Match[str], pub: FuzzyDate | None, out: Facts) -> None:
     elif g["ls"]:
         name = g["s2"]
         if pub is not None and pub.precision is not Precision.YEAR:
-            out.seasons.add((name, pub.year if (pub.month or 12) > SEASON_MONTHS[name][-1] else pub.year - 1))
+            ended = pub.year if (pub.month or 12) > SEASON_MONTHS[name][-1] else pub.year - 1
+            out.seasons.add((name, ended - 1 if name == "winter" else ended))  # see dates.py
     elif g["rel"]:
         _relative(g["rw"], g["ru"], pub, out)
     elif g["wd"]:

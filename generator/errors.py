@@ -58,9 +58,10 @@ class Refusal(ValueError):
     shows the hint under it.
     """
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", *, key: str | None = None) -> None:
         super().__init__(message)
         self.hint = hint
+        self.key = key  # a key inside the refused mapping value the message is about
 
 
 class BriefsiteError(Exception):

@@ -1,7 +1,8 @@
 """Machine-readable exports of the published briefings.
 
 * ``<slug>/briefing.json``: every fact with its citations, the sources' metadata and
-  corroboration counts (distinct sources per fact); dates as their text plus precision;
+  corroboration counts (distinct sources per fact); dates as intervals (text, precision,
+  first and last possible day, bounds); JSON-LD carries only exact (day) dates;
 * ``briefings.json``: an index of the published briefings;
 * schema.org JSON-LD for each briefing's overview page (``jsonld``/``script``);
 * ``feed.xml``: the Atom feed of briefing updates (built in ``feed.py``).
@@ -39,9 +40,17 @@ def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def date_data(value: dates.FuzzyDate | None) -> dict[str, str] | None:
-    """``{"text": "fall 2024", "precision": "season"}``."""
-    return None if value is None else {"text": value.text, "precision": value.precision.value}
+def date_data(value: dates.FuzzyDate | None) -> dict[str, str | None] | None:
+    """The date as an interval: ``{"text": "fall 2024", "precision": "season", "qualifier":
+    null, "start": "2024-09-01", "end": "2024-11-30", "before": null, "after": null, "label":
+    "Fall 2024"}``; ``start``/``end`` are the first and last day it may fall on (null:
+    unbounded), ``before``/``after`` the editor's bounds."""
+    if value is None:
+        return None
+    iso = {k: d.isoformat() if d else None for k, d in (
+        ("start", value.start), ("end", value.end), ("before", value.before), ("after", value.after))}
+    return {"text": value.text, "precision": value.precision.value, "qualifier": value.qualifier,
+            "label": value.label, **iso}
 
 
 def _data(value: Any) -> Any:
@@ -79,8 +88,9 @@ def briefing_data(b: Briefing, config: SiteConfig) -> dict[str, Any]:
         **_data(b.meta),
         "sources": [{**_data(s), "cited_by": cited_by[s.id]} for s in b.sources],
         "actors": _data(b.actors),
-        "events": _data(b.timeline),
-        "figures": [{**_figure(f), "estimates_disagree": f.disagrees} for f in b.figures],
+        "events": [{**_data(e), "order_uncertain": e.id in b.uncertain} for e in b.timeline],
+        "figures": [{**_figure(f), "estimates_disagree": f.disagrees,
+                     "current_estimates": [e.id for e in f.current]} for f in b.figures],
         "quotes": _data(b.quotes),
         "reactions": _data(b.reactions),
         "facts": [{"kind": f.kind, "id": f.id, "label": f.label, "sources": f.source_ids,
@@ -122,11 +132,13 @@ def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
         "inLanguage": config.language,
         "datePublished": first.text,
         "dateModified": b.meta.last_updated.text,
-        "about": {"@type": "Event", "name": b.meta.title, "startDate": b.meta.event_date.iso},
+        "about": {"@type": "Event", "name": b.meta.title},
         "mentions": [{"@type": _LD_TYPES[a.kind.value], "name": a.name} for a in b.actors],
         "citation": [_citation(s, labels[s.id]) for s in b.sources],
         "isPartOf": {"@type": "WebSite", "name": config.title},
     }
+    if b.meta.event_date.exact:  # schema.org reads a date as a day: give only exact ones
+        data["about"]["startDate"] = b.meta.event_date.iso
     if config.site_url:
         data["url"] = page_url(config, f"{b.slug}/")
         data["isPartOf"]["url"] = page_url(config)
@@ -142,7 +154,7 @@ def _citation(s: Any, label: str) -> dict[str, Any]:
         out["author"] = {"@type": "Person", "name": s.author}
     if s.outlet:
         out["publisher"] = {"@type": "Organization", "name": s.outlet}
-    if s.published:
+    if s.published and s.published.exact:
         out["datePublished"] = s.published.iso
     return out
 

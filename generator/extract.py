@@ -271,8 +271,9 @@ def resolve(m: re.Match[str], ref: dt.date | None) -> str | None:
     if month:
         return f"{ref.year if month <= ref.month else ref.year - 1}-{month:02d}"
     if "season" in g and rel == -1:
-        start = SEASONS[g["season"].lower()]
-        return f"{g['season'].lower()} {ref.year if start + 3 <= ref.month else ref.year - 1}"
+        start = SEASONS[g["season"].lower()]  # winter starts in December (dates.py)
+        year = ref.year if start + 3 <= ref.month else ref.year - 1
+        return f"{g['season'].lower()} {year - 1 if start == 12 and ref.month < 3 else year}"
     if g.get("unit", "").lower() == "year" and rel is not None:
         return str(ref.year + rel)
     if g.get("unit", "").lower() == "month" and rel is not None:

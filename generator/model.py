@@ -61,6 +61,13 @@ def _fuzzy(value: Any) -> Any:
     return value if isinstance(value, dates.FuzzyDate) else dates.FuzzyDate.parse(value)
 
 
+def _dated(value: dates.FuzzyDate) -> dates.FuzzyDate:
+    if value.precision is dates.Precision.UNDATED:
+        raise Refusal("'undated' is allowed only for a timeline event's date",
+                      "give the date at the precision the sources state (2025, late 2024)")
+    return value
+
+
 def _day(value: dates.FuzzyDate) -> dates.FuzzyDate:
     if value.precision is not dates.Precision.DAY:
         raise ValueError(f"'{value.text}' must be a day, e.g. 2025-04-28")
@@ -107,12 +114,21 @@ Slug = Annotated[str, BeforeValidator(_slug), WithJsonSchema({"type": "string", 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX_TEXT)]
 Count = Annotated[int, BeforeValidator(_count), Field(ge=0),
                   WithJsonSchema({"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 0})]
-FuzzyDate = Annotated[
-    dates.FuzzyDate, BeforeValidator(_fuzzy), PlainSerializer(str, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": dates.PATTERN,
-                    "description": "2025-04-28 (day), 2025-04 (month), fall 2024 (season) or 2025 (year)"}),
+_DATE_TEXT = {"type": "string", "pattern": dates.PATTERN, "description": (
+    "2025-04-28 (day), 2025-04 (month), fall 2024 (season), 2025 (year), optionally early/mid/"
+    "late (late 2024); undated for an event the sources do not date")}
+_DAY_TEXT = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_DATE_SCHEMA = {"oneOf": [_DATE_TEXT, {
+    "type": "object", "additionalProperties": False, "required": ["in"],
+    "anyOf": [{"required": ["before"]}, {"required": ["after"]}],
+    "description": "A date with an editor's bounds: it falls strictly before/after these days.",
+    "properties": {"in": _DATE_TEXT, "before": _DAY_TEXT, "after": _DAY_TEXT}}]}
+EventDate = Annotated[
+    dates.FuzzyDate, BeforeValidator(_fuzzy), PlainSerializer(dates.FuzzyDate.raw),
+    WithJsonSchema(_DATE_SCHEMA),
 ]
-Day = Annotated[FuzzyDate, AfterValidator(_day)]
+FuzzyDate = Annotated[EventDate, AfterValidator(_dated)]
+Day = Annotated[FuzzyDate, AfterValidator(_day), WithJsonSchema(_DAY_TEXT)]
 Url = Annotated[str, AfterValidator(_url), WithJsonSchema({
     "type": "string", "format": "uri", "maxLength": urls.MAX_URL,
     "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#@\\]+([/?#][^\s\\]*)?$"})]
@@ -360,7 +376,9 @@ class Event(Model):
 
     CLAIM: ClassVar[str | None] = "summary"
     id: Slug = Field(description="Event id.")
-    date: FuzzyDate = Field(description="When, at the precision the sources give.")
+    date: EventDate = Field(description=(
+        "When, at the precision the sources give, with the editor's bounds if any; undated "
+        "when the sources give no date."))
     summary: Text = Field(description="What happened.")
     analysis: Flag = Field(False, description=(
         "true: the briefing's own synthesis, which no single cited passage states; shown labelled "
@@ -467,10 +485,50 @@ class Figure(Model):
                                       description="Every estimate, never averaged.")
 
     @property
+    def by_date(self) -> list[Estimate]:
+        """The estimates in date order (``as_of``; estimates without one last, in file order)."""
+        return sorted(self.estimates, key=_as_of_key)
+
+    @property
+    def series(self) -> list[list[Estimate]]:
+        """Revision series: the dated estimates of each estimator (the same ``estimators``)
+        that made more than one, in date order."""
+        groups: dict[frozenset[str], list[Estimate]] = {}
+        for e in self.by_date:
+            if e.as_of is not None:
+                groups.setdefault(frozenset(e.estimators), []).append(e)
+        return [g for g in groups.values() if len(g) > 1]
+
+    @property
+    def current(self) -> list[Estimate]:
+        """Every estimate no later estimate by the same estimators supersedes (file order): an
+        estimate is superseded only when another of theirs is dated entirely after it."""
+        dated: dict[frozenset[str], list[dates.FuzzyDate]] = {}
+        for e in self.estimates:
+            if e.as_of is not None:
+                dated.setdefault(frozenset(e.estimators), []).append(e.as_of)
+        return [e for e in self.estimates if e.as_of is None or not any(
+            e.as_of.precedes(d) for d in dated[frozenset(e.estimators)])]
+
+    @property
     def disagrees(self) -> bool:
-        """True when two estimates claim intervals that do not overlap."""
-        spans = [e.bounds for e in self.estimates]
-        return max(lo for lo, _ in spans) > min(hi for _, hi in spans)
+        """True when different estimators' current estimates, or two estimates for the same
+        period, claim intervals that do not overlap (a revision is not a disagreement)."""
+        same_period: dict[tuple[Any, Any], list[Estimate]] = {}
+        for e in self.estimates:
+            if e.as_of is not None:
+                same_period.setdefault(e.as_of.span, []).append(e)
+        return any(_apart(g) for g in [self.current, *same_period.values()])
+
+
+def _apart(estimates: list[Estimate]) -> bool:
+    """True when two of the estimates claim intervals that do not overlap."""
+    spans = [e.bounds for e in estimates]
+    return len(spans) > 1 and max(lo for lo, _ in spans) > min(hi for _, hi in spans)
+
+
+def _as_of_key(e: Estimate) -> tuple[int, int, int]:
+    return (1, 0, 0) if e.as_of is None else (0, *e.as_of.sort_key)
 
 
 class FiguresFile(Model):

@@ -215,9 +215,23 @@ class Helpers:
         who = ", ".join(self.b.actor[a].name for a in e.estimators)
         return f"{who} ({e.as_of.label})" if e.as_of else who
 
+    def revisions(self, figure: Figure) -> list[str]:
+        """Each revision series as one line: ``NIS: about 300 (January 2025) → about 600
+        (April 2025)`` (Markdown-escaped); ``;`` where two dates cannot be put in order."""
+        out = []
+        for series in figure.series:
+            text = ", ".join(self.b.actor[a].name for a in series[0].estimators) + ": "
+            for prev, e in zip([None, *series], series):
+                if prev is not None:
+                    ordered = prev.as_of and e.as_of and prev.as_of.precedes(e.as_of)
+                    text += " → " if ordered else "; "
+                text += f"{chart.estimate_text(e)} ({e.as_of.label if e.as_of else 'not stated'})"
+            out.append(md(text))
+        return out
+
     def chart(self, figure: Figure) -> str:
         """The figure's inline SVG chart."""
-        return chart.svg(figure, [self.estimate_label(e) for e in figure.estimates],
+        return chart.svg(figure, [self.estimate_label(e) for e in figure.by_date],
                          f"chart-{figure.id}")
 
     def spread(self, figure: Figure) -> Spread:

@@ -4,6 +4,7 @@ A figure's estimates are summed up by their ends, never by an average: the small
 stated and who states it, the largest and who states it (``from about 1,200 (United States) to
 about 4,000 (Volodymyr Zelenskyy; South Korea)``). Estimates stating the same number are one
 end, their estimators listed once each. The numbers between the ends are on the Numbers page.
+An estimate its estimators later revised (``Figure.current``) is not an end: the revision is.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def _end(estimates: Sequence[Estimate], name: Callable[[str], str]) -> End:
 
 
 def spread(figure: Figure, name: Callable[[str], str]) -> Spread:
-    """The figure's spread; ``name`` gives an actor's name from its id."""
-    estimates = figure.estimates
+    """The figure's spread over its current estimates (a revised estimate counts at its
+    latest value); ``name`` gives an actor's name from its id."""
+    estimates = figure.current
     if len({estimate_text(e) for e in estimates}) == 1:
         one = _end(estimates, name)
         return Spread(one, None, one.text)

@@ -61,7 +61,12 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         message = "must not be empty"
     elif kind == "string_too_long":
         message = f"text is too long ({len(err.get('input') or '')} characters)"
-    hint = getattr((err.get("ctx") or {}).get("error"), "hint", "")  # from errors.Refusal
+    refusal = (err.get("ctx") or {}).get("error")
+    hint = getattr(refusal, "hint", "")  # from errors.Refusal
+    key = getattr(refusal, "key", None)  # a key inside a mapping value (a bounded date)
+    if key is not None and (*path, key) in doc.values:
+        path = (*path, key)
+        where = dotted(path)
     return doc.problem(path, f"{where or 'file'}: {message}", hint)
 
 

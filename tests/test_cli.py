@@ -33,13 +33,13 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 def test_check_clean_fixture(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["-C", str(FIXTURE), "check"]) == 0
     out = capsys.readouterr().out
-    assert re.match(r"ok: 1 briefing\(s\), 11 facts, 11 citations verified in \d+\.\d\ds\n$", out)
+    assert re.match(r"ok: 1 briefing\(s\), 14 facts, 14 citations verified in \d+\.\d\ds\n$", out)
 
 
 def test_check_reports_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = _copy_fixture(tmp_path)
     figures = project / "content/demo/figures.yaml"
-    figures.write_text(figures.read_text().replace("estimators: [us]", "estimators: [usa]"))
+    figures.write_text(figures.read_text().replace("estimators: [us]", "estimators: [usa]", 1))
     assert cli.main(["-C", str(project), "check"]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import KURSK, add_site_files, run_with_hash_seed
+from conftest import KURSK, MINIMAL, add_site_files, build_tree, run_with_hash_seed
 
 from generator import export, feed
 from generator.build import build_site
@@ -21,6 +21,9 @@ from generator.render import environment, render_briefing
 FIXTURE = Path(__file__).parent / "fixtures" / "demo"
 A = "{http://www.w3.org/2005/Atom}"
 HOSTILE = 'Boom</script><script>alert(1)</script><!-- & ]]> "quoted"'  # U+FFFE: refused by check
+
+
+DAY_28 = {"text": "2025-04-28", "precision": "day", "qualifier": None, "label": "Monday 28 April 2025", "start": "2025-04-28", "end": "2025-04-28", "before": None, "after": None}
 
 
 def _site(root: Path) -> Site:
@@ -56,15 +59,20 @@ def test_briefing_json_holds_every_fact_with_citations(kursk: Site) -> None:
         assert exported["corroboration"] == len({c.source for c in fact.citations})
         assert exported["citations"] == [{"source": c.source, "excerpt": c.excerpt}
                                          for c in fact.citations]
-    assert data["event_date"] == {"text": "2025-04-28", "precision": "day"}
+    assert data["event_date"] == DAY_28
     upi = next(s for s in data["sources"] if s["id"] == "upi")
-    assert upi["published"] == {"text": "2025-04-28", "precision": "day"} and upi["outlet"] == "UPI"
+    assert upi["published"] == DAY_28 and upi["outlet"] == "UPI"
     assert upi["cited_by"] == sum("upi" in f.source_ids for f in b.facts) > 0
     quote = data["quotes"][0]
     assert quote["corroboration"] == len({c["source"] for c in quote["citations"]})
     assert [e["id"] for e in data["events"]] == [e.id for e in b.timeline]
     precisions = {e["date"]["precision"] for e in data["events"]}
     assert "day" in precisions and len(precisions) > 1
+    bounded = next(e for e in data["events"] if e["id"] == "reinforcements-sent")
+    assert bounded["date"] == {"text": "2025", "precision": "year", "qualifier": None,
+                               "label": "2025, before 28 April", "start": "2025-01-01",
+                               "end": "2025-04-27", "before": "2025-04-28", "after": None}
+    assert bounded["order_uncertain"] is True
     assert all("estimates_disagree" in f for f in data["figures"])
     up_to = [e for f in data["figures"] for e in f["estimates"] if e["qualifier"] == "up-to"]
     assert up_to and all(e["as_written"].startswith("up to ") for e in up_to)
@@ -88,8 +96,9 @@ def test_index_lists_published_briefings(minimal: Path) -> None:
     data = json.loads(export.generated_files(_site(minimal))["briefings.json"])
     assert data["briefings"] == [{
         "slug": "demo", "title": "Demo briefing", "summary": "A demo.", "status": "published",
-        "event_date": {"text": "2025-04-28", "precision": "day"},
-        "last_updated": {"text": "2025-05-01", "precision": "day"},
+        "event_date": DAY_28,
+        "last_updated": {**DAY_28, "text": "2025-05-01", "label": "Thursday 1 May 2025",
+                         "start": "2025-05-01", "end": "2025-05-01"},
         "url": "https://example.org/briefs/demo/",
         "data": "https://example.org/briefs/demo/briefing.json"}]
     assert "draft/briefing.json" not in export.generated_files(_site(minimal))
@@ -245,3 +254,12 @@ def test_every_built_page_announces_the_feed(built: tuple[Site, Path]) -> None:
             assert links == ["/feed.xml"]
         else:
             assert (page.parent / links[0]).resolve() == (out / "feed.xml").resolve(), (page, links)
+
+
+def test_jsonld_gives_only_exact_dates(tmp_path: Path) -> None:
+    """A month, season or year is not a schema.org date: it is left out, not turned into a day."""
+    root = build_tree(tmp_path, {**MINIMAL, "content/demo/briefing.yaml": str(
+        MINIMAL["content/demo/briefing.yaml"]).replace("event_date: 2025-04-28", "event_date: late 2024")})
+    site, _ = run(root)
+    data = export.jsonld(site.published[0], site.config)
+    assert "startDate" not in data["about"]

@@ -311,7 +311,7 @@ def test_document_is_not_hashable_and_compares_by_content() -> None:
     ("autumn 2024", Precision.SEASON, (2024, None, None, "autumn"), "Autumn 2024"),
     ("spring 2025", Precision.SEASON, (2025, None, None, "spring"), "Spring 2025"),
     ("summer 2025", Precision.SEASON, (2025, None, None, "summer"), "Summer 2025"),
-    ("winter 2025", Precision.SEASON, (2025, None, None, "winter"), "Winter 2025"),
+    ("winter 2025", Precision.SEASON, (2025, None, None, "winter"), "Winter 2025–26"),
     ("2024", Precision.YEAR, (2024, None, None, None), "2024"),
 ])
 def test_fuzzy_date_precisions_and_labels(text: str, precision: Precision, fields: tuple[Any, ...],
@@ -325,7 +325,9 @@ def test_fuzzy_date_precisions_and_labels(text: str, precision: Precision, field
 
 
 def test_fuzzy_date_strips_surrounding_space() -> None:
-    assert FuzzyDate.parse("  2024-06 \n") == FuzzyDate("2024-06", Precision.MONTH, 2024, 6)
+    assert FuzzyDate.parse("  2024-06 \n") == FuzzyDate("2024-06", Precision.MONTH, 2024, 6,
+                                                          start=dt.date(2024, 6, 1),
+                                                          end=dt.date(2024, 6, 30))
 
 
 def test_fuzzy_date_labels_never_invent_precision() -> None:
@@ -342,7 +344,7 @@ def test_fuzzy_date_labels_never_invent_precision() -> None:
     ("2025-13", "'2025-13' has no month 13"),
     ("2025-00-10", "'2025-00-10' has no month 00"),
     ("28 April 2025", "'28 April 2025' is not a date; write 2025-04-28 (day), 2025-04 (month), "
-                      "fall 2024 (season) or 2025 (year)"),
+                      "fall 2024 (season), 2025 (year) or late 2024 (early, mid, late)"),
     ("0000", "'0000' has year 0000, which does not exist; write the year in full, e.g. 2025"),
     ("0000-04-28", "'0000-04-28' has year 0000, which does not exist; write the year in full, e.g. 2025"),
     ("fall 0000", "'fall 0000' has year 0000, which does not exist; write the year in full, e.g. 2025"),
@@ -384,7 +386,8 @@ def _sorted(*texts: str) -> list[str]:
 
 
 def test_fuzzy_date_sort_order() -> None:
-    assert FuzzyDate.parse("fall 2024").sort_key < FuzzyDate.parse("2024-10").sort_key
+    # by the last day a date may fall on: fall 2024 may be in November, after October
+    assert FuzzyDate.parse("fall 2024").sort_key > FuzzyDate.parse("2024-10").sort_key
     assert FuzzyDate.parse("2024").sort_key > FuzzyDate.parse("2024-12-31").sort_key
     assert FuzzyDate.parse("2024-06").sort_key > FuzzyDate.parse("2024-06-30").sort_key
     assert FuzzyDate.parse("2024-06").sort_key < FuzzyDate.parse("2024-07-01").sort_key
@@ -392,7 +395,7 @@ def test_fuzzy_date_sort_order() -> None:
     assert FuzzyDate.parse("fall 2024").sort_key == FuzzyDate.parse("autumn 2024").sort_key
     assert _sorted("2025", "2024", "fall 2024", "2024-10", "2024-12-31", "2024-09-01", "spring 2024",
                    "2024-06", "2024-06-15", "2023-12-31") == [
-        "2023-12-31", "spring 2024", "2024-06-15", "2024-06", "2024-09-01", "fall 2024", "2024-10",
+        "2023-12-31", "spring 2024", "2024-06-15", "2024-06", "2024-09-01", "2024-10", "fall 2024",
         "2024-12-31", "2024", "2025"]
 
 

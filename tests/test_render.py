@@ -70,9 +70,9 @@ def test_timeline_keeps_date_precision(pages: dict[str, str]) -> None:
 def test_chart_has_title_and_text_alternative(pages: dict[str, str]) -> None:
     numbers = pages["demo/numbers.md"]
     assert numbers.count('role="img"') == 2
-    assert '<title id="chart-casualties-title">Casualties: 2 estimates</title>' in numbers
-    assert "<desc id=\"chart-casualties-desc\">United States (April 2025): about 1,200 soldiers; " \
-           "Ukraine: 4,000 soldiers</desc>" in numbers
+    assert '<title id="chart-casualties-title">Casualties: 3 estimates</title>' in numbers
+    assert "<desc id=\"chart-casualties-desc\">United States (January 2025): about 900 soldiers; " \
+           "United States (April 2025): about 1,200 soldiers; Ukraine: 4,000 soldiers</desc>" in numbers
 
 
 def _chart_lines(svg: str) -> list[str]:
@@ -108,7 +108,7 @@ def test_citations_are_numbered_references(pages: dict[str, str]) -> None:
     html_text = markdown.markdown(pages["demo/timeline.md"], extensions=EXTENSIONS)
     # one reference per source and passage: a passage cited twice keeps its number
     assert re.findall(r'class="footnote-ref" href="#fn:ref-(\d)">(\d)<', html_text) == [
-        ("1", "1"), ("2", "2"), ("2", "2")]
+        ("1", "1"), ("2", "2"), ("3", "3"), ("3", "3"), ("2", "2")]
     html_text = markdown.markdown(pages["demo/numbers.md"], extensions=EXTENSIONS)
     assert "Cited passage: “about 1,200 were hurt”" in html_text
     assert "{: #source-art }" in pages["demo/sources.md"]
