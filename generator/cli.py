@@ -236,7 +236,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                   shard_of=args.shard, progress=_on_terminal() and not args.quiet)
     if not args.quiet:
         what = "" if args.shard is None else f"part {args.shard[0]}/{args.shard[1]}: "
-        print(f"built {what}{built.briefings} briefings, {built.pages} pages in "
+        print(f"built {what}{_n(built.briefings, 'briefing')}, {_n(built.pages, 'page')} in "
               f"{built.seconds:.1f} s → {_shown(built.target)}")
     return 0
 
@@ -249,9 +249,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
     start = time.monotonic()
     target, briefings, pages = merge_site(args.project, args.parts, args.site_dir)
     if not args.quiet:
-        print(f"merged {len(args.parts)} parts: {briefings} briefings, {pages} pages in "
+        print(f"merged {len(args.parts)} parts: {_n(briefings, 'briefing')}, {_n(pages, 'page')} in "
               f"{time.monotonic() - start:.1f} s → {_shown(target)}")
     return 0
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _on_terminal() -> bool:
