@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 class Built(NamedTuple):
     """What a build made: where, how many briefings and pages (for the summary line)."""
 
@@ -185,7 +188,7 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
         for folder in folders:
             folder.mkdir()
         for part, folder in zip(parts[1:], folders[1:], strict=True):
-            workers.append(_start(root, rendered, part, folder, strict, inputs))
+            _start(workers, root, rendered, part, folder, strict, inputs)
         _note(progress, parts[0], "building here")
         build_part(root, rendered, parts[0], folders[0], strict, inputs)
         _note(progress, parts[0], "done")
@@ -204,15 +207,19 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
     return rendered
 
 
-def _start(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
-           inputs: str) -> tuple[SpawnProcess, Connection]:
+def _start(workers: list[tuple[SpawnProcess, Connection]], root: Path, rendered: Rendered,
+           part: shard.Part, dest: Path, strict: bool, inputs: str) -> None:
     context = multiprocessing.get_context("spawn")  # no fork of a process holding MkDocs' state
     mine, theirs = context.Pipe(duplex=False)
     process = context.Process(target=_worker, args=(root, rendered, part, dest, strict, inputs,
                                                     theirs), name=f"briefsite-part-{part.index}")
-    process.start()
-    theirs.close()
-    return process, mine
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # delivered after the start:
+    try:  # never a half-sent start (the worker would die with a traceback, unseen by us)
+        process.start()
+        workers.append((process, mine))  # ended by the caller, whatever happens next
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        theirs.close()
 
 
 def _wait(part: shard.Part, process: SpawnProcess, conn: Connection, progress: bool) -> None:
@@ -249,6 +256,7 @@ def _worker(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict
             inputs: str, conn: Connection) -> None:
     """A spawned process: build one part; send back (error or None, the warnings logged)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked since our start (see _start)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     collect = _Collect()
     logging.basicConfig(handlers=[collect], level=logging.WARNING, force=True)
