@@ -4,19 +4,48 @@ The plugin runs the pipeline inside the build; every content problem is found in
 ``on_config``, before MkDocs writes anything, and the temporary folder beside the target is
 swapped in (``emit.swap``) only when the whole build succeeded: a failed or interrupted build
 leaves the previous site byte-identical and no temporary folders behind.
+
+With ``--jobs N`` the pipeline runs once here, ``shard.plan`` splits the briefings into N
+parts, part 0 is built in this process and the others in spawned workers (each a whole MkDocs
+build in which only its own pages are written), and ``merge.merge_into`` puts them together
+in the temporary folder before the same swap. ``--shard I/N`` builds one part into its folder.
 """
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import os
 import shutil
+import signal
+import sys
+import time
+from multiprocessing import resource_tracker
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import emit, outdir
-from .errors import BuildError, user_error
+from . import emit, merge, outdir, shard
+from .errors import BriefsiteError, BuildError, user_error
+from .pipeline import Rendered, run
+from .project import content_folders
 
 if TYPE_CHECKING:
+    from multiprocessing.context import SpawnProcess
+
     from mkdocs.config.defaults import MkDocsConfig
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+class Built(NamedTuple):
+    """What a build made: where, how many briefings and pages (for the summary line)."""
+
+    target: Path
+    briefings: int
+    pages: int
+    seconds: float
 
 KEPT = "the previous site was left as it was"
 
@@ -43,24 +72,43 @@ def mkdocs_config(root: Path, site_dir: Path | None = None, *, strict: bool | No
     return config
 
 
-def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:
+def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True,
+               jobs: int | None = 1, shard_of: tuple[int, int] | None = None) -> Path:
     """Build the site into ``site_dir`` (relative: to ``root``; default: mkdocs.yml's).
 
     The folder must be one briefsite may replace (see ``outdir``); builds of one project run
-    one at a time.
+    one at a time. ``jobs``: processes (None: ``shard.job_count``'s default); ``shard_of``:
+    ``(i, n)`` builds only part ``i`` of ``n`` (a folder for ``briefsite merge``).
     """
+    return build(root, site_dir=site_dir, strict=strict, jobs=jobs, shard_of=shard_of).target
+
+
+def build(root: Path, *, site_dir: Path | None = None, strict: bool = True,
+          jobs: int | None = None, shard_of: tuple[int, int] | None = None,
+          progress: bool = False) -> Built:
+    """``build_site``, saying what was built."""
+    start = time.monotonic()
     root = root.resolve()
     probe = mkdocs_config(root)
     target = outdir.resolve(root, site_dir) if site_dir else Path(probe.site_dir).resolve()
     with outdir.lock(root):
         outdir.check(root, target, "--site-dir" if site_dir else "site_dir in mkdocs.yml")
         outdir.remove_leftovers(target)
-        _build_into(root, target, strict)
+        if shard_of is not None:
+            counts = _build_shard(root, target, strict, shard_of)
+        elif shard.job_count(jobs, len(content_folders(root)[0])) > 1:
+            counts = _counts(_build_parallel(root, target, strict, jobs, progress))
+        else:
+            counts = _counts(_build_into(root, target, strict))
         outdir.remember_or_warn(root, target)
-    return target
+    return Built(target, *counts, time.monotonic() - start)
 
 
-def _build_into(root: Path, target: Path, strict: bool) -> None:
+def _counts(rendered: Rendered) -> tuple[int, int]:
+    return len(rendered.site.published), len(rendered.pages)
+
+
+def _build_into(root: Path, target: Path, strict: bool) -> Rendered:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -74,11 +122,155 @@ def _build_into(root: Path, target: Path, strict: bool) -> None:
             try:
                 config.plugins["briefsite"].driven = True  # type: ignore[attr-defined]  # ContentError raised
                 build(config)
+                rendered: Rendered = config.plugins["briefsite"].rendered  # type: ignore[attr-defined]
             finally:
                 config.plugins.on_shutdown()
             emit.swap(tmp, target)
+            return rendered
     except MkDocsException as exc:  # also Abort (a SystemExit): a strict failure
         raise BuildError(f"mkdocs build failed: {exc}; {KEPT}") from None
     finally:
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build_part(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
+               inputs: str) -> None:
+    """MkDocs into ``dest`` (emptied), writing only ``part``'s pages and exports, + manifest."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        with user_error(root, KEPT):
+            config = mkdocs_config(root, dest, strict=strict)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                plugin: Any = config.plugins["briefsite"]
+                plugin.driven, plugin.given, plugin.part = True, rendered, part
+                build(config)
+                urls = plugin.page_urls
+            finally:
+                config.plugins.on_shutdown()
+            (dest / shard.MANIFEST).write_text(shard.manifest(part, inputs, urls), encoding="utf-8")
+    except MkDocsException as exc:
+        raise BuildError(f"mkdocs build failed: {exc}; {KEPT}") from None
+
+
+def _slugs(rendered: Rendered) -> list[str]:
+    return [b.slug for b in rendered.site.published]
+
+
+def _build_shard(root: Path, target: Path, strict: bool,
+                 shard_of: tuple[int, int]) -> tuple[int, int]:
+    with user_error(root, KEPT):
+        rendered = run(root)
+    part = shard.plan(rendered.pages, _slugs(rendered), shard_of[1])[shard_of[0]]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = emit.new_folder(target.parent, f".{target.name}.new-")
+    try:
+        build_part(root, rendered, part, tmp, strict, shard.input_hash(root))
+        emit.swap(tmp, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return len(part.slugs), sum(part.owns(path) for path in rendered.pages)
+
+
+def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
+                    progress: bool) -> Rendered:
+    with user_error(root, KEPT):
+        rendered = run(root)  # check once, render once
+    parts = shard.plan(rendered.pages, _slugs(rendered), shard.job_count(jobs, len(_slugs(rendered))))
+    inputs = shard.input_hash(root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = emit.new_folder(target.parent, f".{target.name}.new-")  # removed as a leftover if killed
+    workers: list[tuple[SpawnProcess, Connection]] = []
+    try:
+        folders = [work / f"part-{p.index}" for p in parts]
+        for folder in folders:
+            folder.mkdir()
+        for part, folder in zip(parts[1:], folders[1:], strict=True):
+            _start(workers, root, rendered, part, folder, strict, inputs)
+        _note(progress, parts[0], "building here")
+        build_part(root, rendered, parts[0], folders[0], strict, inputs)
+        _note(progress, parts[0], "done")
+        for part, (process, conn) in zip(parts[1:], workers, strict=True):
+            _wait(part, process, conn, progress)
+        site = work / "site"
+        site.mkdir()
+        merge.merge_into(folders, site, move=True)
+        emit.swap(site, target)
+    finally:
+        for process, _ in workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        shutil.rmtree(work, ignore_errors=True)
+    return rendered
+
+
+def _start(workers: list[tuple[SpawnProcess, Connection]], root: Path, rendered: Rendered,
+           part: shard.Part, dest: Path, strict: bool, inputs: str) -> None:
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding MkDocs' state
+    mine, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=_worker, args=(root, rendered, part, dest, strict, inputs,
+                                                    theirs), name=f"briefsite-part-{part.index}")
+    # The resource tracker first: starting it unblocks SIGINT and SIGTERM (``ensure_running``
+    # unblocks what it blocked, whatever the caller's mask was), which let a Ctrl-C cut the
+    # start data half-sent, and the worker died with a traceback.
+    resource_tracker.ensure_running()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # delivered after the start:
+    try:  # never a half-sent start (the worker would die with a traceback, unseen by us)
+        process.start()
+        workers.append((process, mine))  # ended by the caller, whatever happens next
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        theirs.close()
+
+
+def _wait(part: shard.Part, process: SpawnProcess, conn: Connection, progress: bool) -> None:
+    """The worker's result; its MkDocs warnings are logged here, as a one-process build would."""
+    try:
+        error, records = conn.recv()
+    except EOFError:
+        process.join()
+        raise BuildError(f"the worker building part {part.index} of {part.count} stopped "
+                         f"(exit status {process.exitcode}); {KEPT}") from None
+    for name, level, message in records:
+        logging.getLogger(name).log(level, message)
+    if error is not None:
+        raise BuildError(error)
+    _note(progress, part, "done")
+
+
+def _note(progress: bool, part: shard.Part, what: str) -> None:
+    if progress:
+        print(f"part {part.index + 1}/{part.count} ({len(part.slugs)} briefings): {what}",
+              file=sys.stderr, flush=True)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _worker(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
+            inputs: str, conn: Connection) -> None:
+    """A spawned process: build one part; send back (error or None, the warnings logged)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked since our start (see _start)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    collect = _Collect()
+    logging.basicConfig(handlers=[collect], level=logging.WARNING, force=True)
+    error: str | None = None
+    try:
+        build_part(root, rendered, part, dest, strict, inputs)
+    except BriefsiteError as exc:
+        error = str(exc)
+    except Exception as exc:  # a bug: reported by the parent as a failed build, not lost
+        error = f"the worker building part {part.index} failed: {type(exc).__name__}: {exc}"
+    conn.send((error, collect.records))
+    conn.close()

@@ -22,6 +22,7 @@ from typing import Any
 from . import __version__
 from .chars import for_terminal
 from .errors import BriefsiteError, ContentError, Problem
+from .outdir import UsageError
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -70,8 +71,29 @@ def parser() -> argparse.ArgumentParser:
                        help="mkdocs (default): MkDocs with Material and the briefsite plugin; "
                             "zensical: Zensical 0.0.73 builds the same pages and briefsite "
                             "writes the same exports (needs: pip install 'briefsite[zensical]'; "
-                            "exit 2 without it). Theme overrides Zensical does not honour are "
-                            "listed in docs/toolkit.md")
+                            "exit 2 without it; Zensical builds in its own threads, so --jobs and "
+                            "--shard do not apply). Theme overrides Zensical does not honour are listed "
+                            "in docs/toolkit.md")
+    build.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help="build in N processes, each a disjoint group of briefings, and merge "
+                            "them into a site byte-identical to a one-process build (default: "
+                            "the usable CPUs, at most one per 8 briefings; 1: one process)")
+    build.add_argument("--shard", type=_shard, default=None, metavar="I/N",
+                       help="build only part I of N (0 <= I < N) into --site-dir, for "
+                            "'briefsite merge' (shards may run on separate machines)")
+    build.add_argument("--quiet", "-q", action="store_true",
+                       help="print nothing when the build succeeds (no summary line)")
+    merge = sub.add_parser("merge", help="combine the parts of a sharded build into one site",
+                           description="Combine the folders that 'briefsite build --shard I/N' "
+                                       "wrote (all N of them, from the same inputs and "
+                                       "briefsite) into one site, replaced as a whole; parts "
+                                       "that do not belong together are refused (exit 2).")
+    merge.add_argument("parts", nargs="+", type=Path, metavar="PART",
+                       help="a folder written by 'briefsite build --shard I/N'")
+    merge.add_argument("--site-dir", type=_out_dir, required=True, metavar="DIR",
+                       help="where the merged site goes. " + _OUT_RULES)
+    merge.add_argument("--quiet", "-q", action="store_true",
+                       help="print nothing when the merge succeeds")
     serve = sub.add_parser("serve", help="preview with live reload",
                            description="Serve the site locally and rebuild when content/, "
                                        "templates/ or site_config/ change.")
@@ -133,6 +155,19 @@ def _out_dir(value: str) -> Path:
     if not value.strip():
         raise argparse.ArgumentTypeError("an empty path names no folder; give the output folder")
     return Path(value)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes >= 1, got {value!r}")
+    return int(value)
+
+
+def _shard(value: str) -> tuple[int, int]:
+    index, _, count = value.partition("/")
+    if not (index.isdigit() and count.isdigit()) or not 0 <= int(index) < int(count):
+        raise argparse.ArgumentTypeError(f"expected I/N with 0 <= I < N (e.g. 0/2), got {value!r}")
+    return int(index), int(count)
 
 
 def _dev_addr(value: str) -> tuple[str, int]:
@@ -203,14 +238,54 @@ def cmd_render(args: argparse.Namespace) -> int:
 @_command
 def cmd_build(args: argparse.Namespace) -> int:
     """Check, render, build and swap in the new site."""
-    if args.engine == "zensical":
-        from .zensical_build import build_site
-    else:
-        from .build import build_site  # type: ignore[assignment]
+    from .build import build
 
-    site_dir = build_site(args.project, site_dir=args.site_dir, strict=args.strict)
-    print(f"built {site_dir}")
+    if args.engine == "zensical":
+        if args.shard is not None or args.jobs is not None:
+            raise UsageError("--jobs and --shard build with MkDocs; --engine zensical builds "
+                             "the whole site in one run (Zensical uses its own threads)")
+        from .zensical_build import build_site
+        built = build_site(args.project, site_dir=args.site_dir, strict=args.strict)
+    else:
+        if args.shard is not None and args.site_dir is None:
+            raise UsageError("--shard needs --site-dir: each shard's part goes to its own folder")
+        built = build(args.project, site_dir=args.site_dir, strict=args.strict, jobs=args.jobs,
+                      shard_of=args.shard, progress=_on_terminal() and not args.quiet)
+    if not args.quiet:
+        what = "" if args.shard is None else f"part {args.shard[0]}/{args.shard[1]}: "
+        print(f"built {what}{_n(built.briefings, 'briefing')}, {_n(built.pages, 'page')} in "
+              f"{built.seconds:.1f} s → {_shown(built.target)}")
     return 0
+
+
+@_command
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Combine the parts of a sharded build."""
+    from .merge import merge_site
+
+    start = time.monotonic()
+    target, briefings, pages = merge_site(args.project, args.parts, args.site_dir)
+    if not args.quiet:
+        print(f"merged {len(args.parts)} parts: {_n(briefings, 'briefing')}, {_n(pages, 'page')} in "
+              f"{time.monotonic() - start:.1f} s → {_shown(target)}")
+    return 0
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _on_terminal() -> bool:
+    """Progress lines only for a person watching: stderr is a terminal and this is not CI."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _shown(path: Path) -> str:
+    """``site/`` if under the current folder, else the absolute path."""
+    try:
+        return f"{path.relative_to(Path.cwd())}/"
+    except ValueError:
+        return f"{path}/"
 
 
 @_command
@@ -320,6 +395,8 @@ def _find_project(args: argparse.Namespace) -> None:
         value = getattr(args, name, None)
         if isinstance(value, Path) and not value.is_absolute() and found is not None:
             setattr(args, name, Path.cwd() / value)
+    if getattr(args, "parts", None) and found is not None:
+        args.parts = [Path.cwd() / part for part in args.parts]
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

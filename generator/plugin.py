@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 
 from . import mkdocs_parts as parts
 from . import outdir
@@ -28,6 +30,7 @@ from .export import each_file
 from .mkdocs_parts import PageMemory
 from .pipeline import Rendered, run
 from .render import mkdocs_settings
+from .shard import Part
 
 log = logging.getLogger("mkdocs.plugins.briefsite")
 
@@ -47,6 +50,10 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         self.rendered: Rendered | None = None  # the last good result, served while content fails
         self.problems: list[Problem] = []  # content problems of the last build (serve shows them)
         self.dirty, self.command, self.driven = dirty, command, False  # driven: by briefsite build
+        self.given: Rendered | None = None  # a parallel build's part: rendered once, by build.py
+        self.part: Part | None = None  # build only this part's pages and exports (shard.py)
+        self.page_urls: list[str] = []  # the site's pages in MkDocs' order (a part's manifest)
+        self._every_page: Sequence[File] = []  # with the other parts' (sitemap.xml)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # With this hook MkDocs keeps one instance per process: each command starts afresh.
@@ -64,7 +71,7 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         if self.command == "serve" and (self.cache is None or self.cache.root != root):
             self.cache = SiteCache(root)
         try:
-            self.rendered, self.problems = run(root, self.cache), []
+            self.rendered, self.problems = self.given or run(root, self.cache), []
         except ContentError as exc:
             self.problems = exc.problems
             if self.driven:  # briefsite build prints them
@@ -91,9 +98,24 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         # The home page first: on a full dirty rebuild Material's search index then replaces
         # every previous entry (it drops those under the first page's path, here "").
         for path in sorted(self.rendered.pages, key=lambda p: (p != "index.md", p)):
+            if self.part is not None and not self.part.owns(path):  # known to links and nav,
+                files.append(File.generated(config, path, content="",  # neither read nor written
+                                            inclusion=InclusionLevel.EXCLUDED))
+                continue
             kind = parts.Unchanged if self.rebuild.unchanged(path) else File
             files.append(kind.generated(config, path, content=self.rendered.pages[path]))
         return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self._every_page = files.documentation_pages(inclusion=lambda _: True)
+        urls = (file.url for file in self._every_page)
+        self.page_urls = ["" if url in (".", "./") else url for url in urls]  # as page.url
+        return nav
+
+    def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
+        if self.part is not None and template_name == "sitemap.xml":  # every page, as in a
+            context["pages"] = [f for f in self._every_page if f.page is not None]  # whole build
+        return context
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
@@ -103,7 +125,10 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
             shutil.rmtree(site_dir / slug, ignore_errors=True)
         if self.rendered is not None:  # not pages: made and written one at a time, only now
             site = self.rendered.site
-            write_files(site_dir, self.cache.exports(site) if self.cache else each_file(site))
+            exports = self.cache.exports(site) if self.cache else each_file(site)
+            part = self.part
+            write_files(site_dir, exports if part is None else
+                        ((rel, text) for rel, text in exports if part.owns(rel)))
 
     def on_build_error(self, error: Exception) -> None:
         self.rebuild.forget()  # pages of this build may be unwritten: the next one is full

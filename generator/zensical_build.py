@@ -18,17 +18,19 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from . import emit, mkdocs_defaults, outdir
+from .build import Built
 from .chars import for_terminal
 from .errors import BuildError, user_error
 from .export import each_file
 from .paths import MAX_ASSET_BYTES, files_under, read_bytes, real_root
-from .pipeline import run
+from .pipeline import Rendered, run
 from .project import Site
 from .render import mkdocs_settings
 
@@ -52,25 +54,27 @@ def installed() -> bool:
     return importlib.util.find_spec("zensical") is not None
 
 
-def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True) -> Path:
+def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True) -> Built:
     """Build the site with Zensical into ``site_dir`` (relative: to ``root``; default: the
     ``site_dir`` of the project's mkdocs.yml, else ``site``), under the same rules as
     ``build.build_site``: one build at a time, swapped in only on success."""
     if not installed():
         raise outdir.UsageError(f"--engine zensical: the zensical package is not installed; "
                                 f"{INSTALL_HINT}")
+    start = time.monotonic()
     root = root.resolve()
     project = project_settings(root)
     target = outdir.resolve(root, site_dir or project.get("site_dir") or "site")
     with outdir.lock(root):
         outdir.check(root, target, "--site-dir" if site_dir else "site_dir in mkdocs.yml")
         outdir.remove_leftovers(target)
-        _build_into(root, project, target, strict)
+        rendered = _build_into(root, project, target, strict)
         outdir.remember_or_warn(root, target)
-    return target
+    return Built(target, len(rendered.site.published), len(rendered.pages),
+                 time.monotonic() - start)
 
 
-def _build_into(root: Path, project: dict[str, Any], target: Path, strict: bool) -> None:
+def _build_into(root: Path, project: dict[str, Any], target: Path, strict: bool) -> Rendered:
     work = None
     try:
         with user_error(root, KEPT):  # a full disk, an unreadable override
@@ -87,6 +91,7 @@ def _build_into(root: Path, project: dict[str, Any], target: Path, strict: bool)
             run_zensical(work, strict)
             emit.write_files(work / "site", each_file(rendered.site))  # as the plugin does
             emit.swap(work / "site", target)
+            return rendered
     finally:
         if work is not None and work.exists():
             shutil.rmtree(work, ignore_errors=True)

@@ -185,6 +185,15 @@ def test_unknown_engine_is_a_usage_error(demo: Path, capsys: pytest.CaptureFixtu
     assert exc.value.code == 2
 
 
+@pytest.mark.parametrize("option", [["--jobs", "2"], ["--shard", "0/2", "--site-dir", "part"]])
+def test_jobs_and_shards_are_mkdocs_only(demo: Path, option: list[str],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    status = cli.main(["-C", str(demo), "build", "--engine", "zensical", *option])
+    assert status == 2
+    assert "--engine zensical" in capsys.readouterr().err
+    assert not (demo / "site").exists() and not (demo / "part").exists()
+
+
 def test_config_keeps_the_projects_settings_and_adds_what_pages_need(minimal: Path) -> None:
     site, _ = load_site(minimal)
     assert site is not None

@@ -41,6 +41,7 @@ def _steps(block: list[str]) -> list[tuple[str, list[str]]]:
 
 def _normal(text: str, home: Path) -> list[str]:
     text = re.sub(r"verified in \d+\.\d\ds", "verified in 0.01s", text)
+    text = re.sub(r" in \d+\.\d s → ", " in 0.5 s → ", text)  # a build's summary line
     return text.replace(str(home.resolve()), "/home/you").splitlines()
 
 
