@@ -89,26 +89,29 @@ def check_tag(value: str) -> str:
     if m and value[:2] not in _RETIRED and (len(m.group().split("-")[0]) == 3
                                             or value[:2] in ISO_639_1):
         return value
-    close = closest_tag(value)
-    hint = (f"did you mean {close!r}? " if close else "") + \
+    close = closest_tags(value)
+    hint = (f"did you mean {' or '.join(repr(c) for c in close)}? " if close else "") + \
         "write a language code (ISO 639-1), optionally with a script and a region: ko, en, pt-BR, zh-Hant"
     raise Refusal(f"{value!r} is not a language tag (BCP 47, in its usual letter case)", hint)
 
 
-def closest_tag(value: str) -> str | None:
-    """The tag likely meant: the same one in the usual letter case (``KO`` → ``ko``,
-    ``pt_br`` → ``pt-BR``), a retired code's successor (``iw`` → ``he``), a country code
-    written for a language (``kr`` stays Kanuri, but ``jp`` → ``ja``), a language's English name."""
+def closest_tags(value: str) -> list[str]:
+    """Tags likely meant: a language's English name (``korean`` → ``ko``), a country code
+    written for a language (``jp`` → ``ja``; ``KR`` → ``ko``, or ``kr``, Kanuri), a retired
+    code's successor (``iw`` → ``he``), the same tag in the usual letter case (``pt_br`` →
+    ``pt-BR``)."""
     parts = value.strip().replace("_", "-").split("-")
     folded = parts[0].casefold()
     if folded in _NAMES:
-        return _NAMES[folded]
-    base = _RETIRED.get(folded) or (_MISTAKEN.get(folded) if folded not in ISO_639_1 else folded)
-    if base is None:
-        return None
+        return [_NAMES[folded]]
+    bases = [b for b in (_MISTAKEN.get(folded), _RETIRED.get(folded)) if b]
+    if folded in ISO_639_1 and folded not in _RETIRED:
+        bases.append(folded)
     rest = [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
-    tag = "-".join([base, *rest])
-    return tag if _TAG.fullmatch(tag) and tag != value else (base if base != value else None)
+    bases = list(dict.fromkeys(bases))
+    tags = ["-".join([base, *rest]) for base in bases]
+    return [t for t in tags if _TAG.fullmatch(t) and t != value] or \
+        [b for b in bases if b != value]
 
 
 # Scripts only one language writes: a text in them tagged with another language is a mistake
