@@ -180,8 +180,14 @@ def actors_in(walks: Iterable[Any]) -> dict[str, Any]:
 
 
 def names_of(actors: Iterable[Any]) -> Names:
-    """The index of every name and alias of ``actors`` (built once per briefing)."""
-    return Names([n for a in actors for n in actor_names(a.id, a.name, a.aliases)])
+    """The index of every name, alias and original name of ``actors`` (built once per briefing)."""
+    return Names([n for a in actors for n in actor_names(a.id, a.name, _also(a))])
+
+
+def _also(actor: Any) -> Sequence[str]:
+    """An actor's aliases and, when given, its name in its own language (``name_original``)."""
+    original = getattr(actor, "name_original", None)
+    return actor.aliases if original is None else [*actor.aliases, original]
 
 
 def actor_names(actor_id: str, name: str, aliases: Sequence[str]) -> list[tuple[str, str]]:

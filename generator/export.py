@@ -133,7 +133,7 @@ def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
         "datePublished": first.text,
         "dateModified": b.meta.last_updated.text,
         "about": {"@type": "Event", "name": b.meta.title},
-        "mentions": [{"@type": _LD_TYPES[a.kind.value], "name": a.name} for a in b.actors],
+        "mentions": [_mention(a) for a in b.actors],
         "citation": [_citation(s, labels[s.id]) for s in b.sources],
         "isPartOf": {"@type": "WebSite", "name": config.title},
     }
@@ -156,6 +156,15 @@ def _citation(s: Any, label: str) -> dict[str, Any]:
         out["publisher"] = {"@type": "Organization", "name": s.outlet}
     if s.published and s.published.exact:
         out["datePublished"] = s.published.iso
+    if s.language:
+        out["inLanguage"] = s.language
+    return out
+
+
+def _mention(a: Any) -> dict[str, Any]:
+    out = {"@type": _LD_TYPES[a.kind.value], "name": a.name}
+    if a.name_original:
+        out["alternateName"] = {"@language": a.lang, "@value": a.name_original}
     return out
 
 

@@ -10,6 +10,7 @@ without the theme installed.
 from __future__ import annotations
 
 import difflib
+import re
 
 from .errors import Refusal
 
@@ -51,3 +52,78 @@ def closest(value: str) -> list[str]:
     if base in _MISTAKEN:
         return [_MISTAKEN[base]]
     return [_FOLDED[c] for c in difflib.get_close_matches(folded, list(_FOLDED), n=3, cutoff=0.6)]
+
+
+# --- the language of a quote, a name or a source text (any language, not only the theme's) ---
+
+# ISO 639-1: the two-letter language codes (BCP 47 takes a language's two-letter code when it
+# has one). Three-letter codes (ISO 639-2/3, e.g. yue) are accepted by their shape.
+ISO_639_1 = frozenset(("aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az",
+    "ba", "be", "bg", "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs",
+    "cu", "cv", "cy", "da", "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa",
+    "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi",
+    "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it",
+    "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku",
+    "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi",
+    "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no",
+    "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm",
+    "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "sh", "si", "sk", "sl", "sm", "sn",
+    "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl",
+    "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo", "wa",
+    "wo", "xh", "yi", "yo", "za", "zh", "zu"))
+# language[-Script][-REGION]: the shape of nearly every tag a newsroom writes (ko, pt-BR, zh-Hant)
+TAG_PATTERN = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
+_TAG = re.compile(TAG_PATTERN)
+_RETIRED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+_NAMES = {"english": "en", "korean": "ko", "japanese": "ja", "chinese": "zh", "russian": "ru",
+          "ukrainian": "uk", "french": "fr", "german": "de", "spanish": "es", "arabic": "ar",
+          "portuguese": "pt", "italian": "it", "polish": "pl", "turkish": "tr", "persian": "fa"}
+
+
+def check_tag(value: str) -> str:
+    """Return ``value`` if it is a BCP 47 language tag (``ko``, ``pt-BR``, ``zh-Hant``) whose
+    language is a known two-letter code or a three-letter one; else raise ``Refusal`` with a
+    did-you-mean hint (the site's ``language`` is checked by ``check_language`` instead: the
+    theme must also translate it)."""
+    m = _TAG.fullmatch(value)
+    if m and value[:2] not in _RETIRED and (len(m.group().split("-")[0]) == 3
+                                            or value[:2] in ISO_639_1):
+        return value
+    close = closest_tags(value)
+    hint = (f"did you mean {' or '.join(repr(c) for c in close)}? " if close else "") + \
+        "write a language code (ISO 639-1), optionally with a script and a region: ko, en, pt-BR, zh-Hant"
+    raise Refusal(f"{value!r} is not a language tag (BCP 47, in its usual letter case)", hint)
+
+
+def closest_tags(value: str) -> list[str]:
+    """Tags likely meant: a language's English name (``korean`` → ``ko``), a country code
+    written for a language (``jp`` → ``ja``; ``KR`` → ``ko``, or ``kr``, Kanuri), a retired
+    code's successor (``iw`` → ``he``), the same tag in the usual letter case (``pt_br`` →
+    ``pt-BR``)."""
+    parts = value.strip().replace("_", "-").split("-")
+    folded = parts[0].casefold()
+    if folded in _NAMES:
+        return [_NAMES[folded]]
+    bases = [b for b in (_MISTAKEN.get(folded), _RETIRED.get(folded)) if b]
+    if folded in ISO_639_1 and folded not in _RETIRED:
+        bases.append(folded)
+    rest = [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
+    bases = list(dict.fromkeys(bases))
+    tags = ["-".join([base, *rest]) for base in bases]
+    return [t for t in tags if _TAG.fullmatch(t) and t != value] or \
+        [b for b in bases if b != value]
+
+
+# Scripts only one language writes: a text in them tagged with another language is a mistake
+# (``kr``, Kanuri, written for Korean).
+_SCRIPTS = (("Hangul", "ko", re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")),
+            ("kana", "ja", re.compile("[\u3040-\u30ff]")))
+
+
+def check_script(text: str, tag: str, what: str = "text") -> None:
+    """Raise ``Refusal`` when ``text`` is written in a script of one language other than
+    ``tag``'s (Hangul tagged other than ko, kana other than ja); ``what`` names the text."""
+    for script, lang, letters in _SCRIPTS:
+        if tag.split("-")[0] != lang and letters.search(text):
+            raise Refusal(f"lang {tag!r} does not match the {what}, which is written in "
+                          f"{script} (the script of {lang!r})", f"write lang: {lang}")

@@ -22,7 +22,9 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -163,6 +165,17 @@ def _flag(value: Any) -> Any:
 Flag = Annotated[bool, BeforeValidator(_flag), WithJsonSchema({"enum": [True, False, "true", "false"]})]
 Language = Annotated[str, AfterValidator(languages.check_language),
                      WithJsonSchema({"type": "string", "enum": list(languages.LANGUAGES)})]
+LangTag = Annotated[str, AfterValidator(languages.check_tag),
+                    WithJsonSchema({"type": "string", "pattern": languages.TAG_PATTERN})]
+
+
+def _needs_lang(value: str | None, info: ValidationInfo) -> str | None:
+    """A translation or an original name is only given with ``lang``, the original's language
+    (``lang`` is declared before them, so it is in ``info.data`` unless it was refused)."""
+    if value is not None and "lang" in info.data and info.data["lang"] is None:
+        raise Refusal(f"{info.field_name} needs the language of the original",
+                      "add lang: with its BCP 47 tag, e.g. lang: ko")
+    return value
 
 
 @dataclass(frozen=True)
@@ -323,6 +336,9 @@ class Source(Model):
     published: FuzzyDate | None = Field(None, description="Publication date, only where stated.")
     url: Url | None = Field(None, description="http(s) URL of the original, only where known.")
     notes: Text | None = Field(None, description="What the text says about its own origin.")
+    language: LangTag | None = Field(None, description=(
+        "Language the stored text is written in, if not the site's (BCP 47 tag, e.g. ko); "
+        "exported (briefing.json, JSON-LD inLanguage)."))
 
 
 class SourcesFile(Model):
@@ -353,7 +369,20 @@ class Actor(Model):
     affiliation: Text | None = Field(None, description="Organisation they belong to.")
     country: Text | None = Field(None, description="Country they belong to.")
     side: Slug = Field(description="Group on the Who page, e.g. north-korea, ukraine.")
+    lang: LangTag | None = Field(None, description=(
+        "Language of name_original (BCP 47 tag, e.g. ko); required with it."))
+    name_original: Text | None = Field(None, description=(
+        "The name as written in its own language (e.g. 김정은), shown once on the Who page "
+        "with lang set; the checks find the actor by it too, like an alias."))
     citations: Citations
+
+    @field_validator("name_original")
+    @classmethod
+    def _original_name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = _needs_lang(value, info)
+        if value is not None and info.data.get("lang"):
+            languages.check_script(value, info.data["lang"], "name")
+        return value
 
 
 class ActorsFile(Model):
@@ -551,7 +580,26 @@ class Quote(Model):
         "it, the speaker's name or an alias must occur near the words in a cited source."))
     context: Text = Field(description="When, where and to whom it was said.")
     date: FuzzyDate | None = Field(None, description="When it was said, if stated.")
+    lang: LangTag | None = Field(None, description=(
+        "Language of text when it is not the site's (BCP 47 tag, e.g. ko): set as lang on the "
+        "page. text stays the original, verified word for word."))
+    translation: Text | None = Field(None, description=(
+        "The words translated into the site's language, shown labelled as a translation; "
+        "needs lang. Never verified and never read by the support or attribution checks: "
+        "the original is what the sources state."))
     citations: Citations
+
+    @field_validator("lang")
+    @classmethod
+    def _lang_fits_text(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and isinstance(info.data.get("text"), str):
+            languages.check_script(info.data["text"], value)
+        return value
+
+    @field_validator("translation")
+    @classmethod
+    def _translated(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return _needs_lang(value, info)
 
 
 class QuotesFile(Model):

@@ -100,7 +100,8 @@ def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[st
     pages = {}
     present = sections(briefing)
     for name, template, _ in present:
-        helper = Helpers(briefing, labels, "" if name == "sources.md" else "sources.md")
+        helper = Helpers(briefing, labels, "" if name == "sources.md" else "sources.md",
+                         language=site.config.language)
         helper.page, helper.sections = name, present
         text = env.get_template(template).render(b=briefing, site=site.config, h=helper,
                                                  pages=present)
@@ -161,8 +162,9 @@ class Helpers:
     """Functions templates call for one briefing; every string returned is safe Markdown."""
 
     def __init__(self, briefing: Briefing, labels: dict[str, str] | None = None,
-                 sources_page: str = "sources.md") -> None:
+                 sources_page: str = "sources.md", language: str = "en") -> None:
         self.b = briefing
+        self.language = language  # the site's: a translation's
         self.labels = labels if labels is not None else source_labels(briefing.sources,
                                                                       briefing.texts)
         self.refs = References(briefing.source, self.labels, sources_page)
@@ -193,6 +195,24 @@ class Helpers:
     def prose(self, text: object) -> str:
         """An editor's free text, Markdown-escaped, source ids replaced by their labels."""
         return md(name_sources("" if text is None else str(text), self.prose_labels))
+
+    def quote(self, q: Any) -> str:
+        """A quote's words as blockquote lines: ``> “…”``; a quote in another language carries
+        its ``lang`` (an attr_list line: the tag is validated, never free text), and its
+        translation follows, labelled, with the site's language."""
+        lines = [f"> “{md(q.text)}”"]
+        if q.lang:
+            lines.append(f'> {{: lang="{attr(q.lang)}" }}')
+        if q.translation:
+            lines += [">", f"> *Translation:* “{md(q.translation)}”",
+                      f'> {{: lang="{attr(self.language)}" }}']
+        return "\n".join(lines)
+
+    def original_name(self, a: Any) -> str:
+        """An actor's name in its own language, as a paragraph with its ``lang`` (or "")."""
+        if not a.name_original:
+            return ""
+        return f'{md(a.name_original)}\n{{: lang="{attr(a.lang)}" }}'
 
     def describe(self, source_id: str) -> str:
         """The source's reference line: label, headline, author, date (safe Markdown)."""

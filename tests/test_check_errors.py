@@ -92,6 +92,42 @@ RICH: dict[str, str | bytes] = {
 }
 
 
+# An invented article in Korean (a fixture: it reports no real event) and its quote, translated.
+KOREAN: dict[str, str | bytes] = {
+    **MINIMAL,
+    S: SOURCES + "  - id: kor\n    file: sources/kor.txt\n    label: Korean fixture\n    language: ko\n",
+    "content/demo/sources/kor.txt": "[시험용 가상 기사] 실제 사건이 아니다.\n"
+                                    "시험 대변인 “우리는 이 시험을 기억할 것이다”\n",
+    "content/demo/actors.yaml": (
+        "actors:\n"
+        "  - id: speaker\n"
+        "    name: Fixture Speaker\n"
+        "    lang: ko\n"
+        "    name_original: 시험 대변인\n"
+        "    kind: person\n"
+        "    role: Invented speaker\n"
+        "    side: other\n"
+        "    citations: [kor]\n"),
+    "content/demo/quotes.yaml": (
+        "quotes:\n"
+        "  - id: remember\n"
+        "    speaker: speaker\n"
+        "    text: 우리는 이 시험을 기억할 것이다\n"
+        "    lang: ko\n"
+        "    translation: We will remember this test\n"
+        "    context: Invented\n"
+        "    citations: [kor]\n"),
+}
+
+
+def korean(name: str, old: str, new: str) -> Files:
+    """KOREAN with one exact replacement in one of its files (``S`` or an optional file)."""
+    rel = name if name == S else f"content/demo/{name}"
+    text = str(KOREAN[rel])
+    assert old in text, old
+    return {**{k: v for k, v in KOREAN.items() if MINIMAL.get(k) != v}, rel: text.replace(old, new, 1)}
+
+
 def briefing(old: str, new: str) -> Files:
     """briefing.yaml with one exact replacement (which must apply)."""
     assert old in BRIEFING, old
@@ -236,6 +272,13 @@ CASES: dict[str, Files] = {
                                 "    citations: []\n"),
     # --- sources and verbatim checks --------------------------------------------------------
     "quote-tampered-honor": rich("quotes.yaml", "We honour them", "We honor them"),
+    # --- language and translation (an invented Korean fixture) -------------------------------
+    "lang-not-a-tag": korean("quotes.yaml", "lang: ko", "lang: korean"),
+    "lang-does-not-match-script": korean("quotes.yaml", "lang: ko", "lang: kr"),
+    "lang-source-letter-case": korean(S, "language: ko", "language: ko_KR"),
+    "translation-without-lang": korean("quotes.yaml", "    lang: ko\n", ""),
+    "name-original-without-lang": korean("actors.yaml", "    lang: ko\n", ""),
+    "quote-korean-tampered-translation-right": korean("quotes.yaml", "기억할 것이다", "잊을 것이다"),
     "excerpt-tampered": briefing("excerpt: something happened", "excerpt: somthing happened"),
     "excerpt-case-differs": briefing("excerpt: something happened", "excerpt: Something Happened"),
     "source-file-traversal": sources("file: sources/art.txt", "file: ../../etc/passwd"),

@@ -33,7 +33,7 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 def test_check_clean_fixture(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["-C", str(FIXTURE), "check"]) == 0
     out = capsys.readouterr().out
-    assert re.match(r"ok: 1 briefing\(s\), 14 facts, 14 citations verified in \d+\.\d\ds\n$", out)
+    assert re.match(r"ok: 1 briefing\(s\), 16 facts, 16 citations verified in \d+\.\d\ds\n$", out)
 
 
 def test_check_reports_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,7 +44,7 @@ def test_check_reports_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "content/demo/figures.yaml:10:22: unknown actor 'usa'",
-        "    hint: did you mean 'us' or 'ua'? (known: kim, ua, us)",
+        "    hint: did you mean 'us' or 'ua'? (known: kim, spokesperson, ua, us)",
         "1 problem(s) in 1 file(s)",
     ]
 

@@ -2,9 +2,9 @@
 
 Every payload goes into every kind of text field (site title, description and copyright;
 briefing title, lede, summary, takeaway and changelog; source label, title, outlet, author and notes;
-actor name, role, affiliation and country; event summary and other-date note; figure metric,
-unit and notes; quote text and context; reaction summary; citation excerpts), written to real
-YAML files. Then:
+actor name, original name, role, affiliation and country; event summary and other-date note;
+figure metric, unit and notes; quote text, translation and context; reaction summary; citation
+excerpts), written to real YAML files. Then:
 
 * ``briefsite check`` either accepts it (exit 0) or refuses it at file:line:col (exit 1),
   never with a traceback;
@@ -242,7 +242,8 @@ def every_field(value: str) -> tuple[dict[str, Any], dict[str, str]]:
              "author": value, "url": "https://example.org/article?id=1&p=2", "notes": value}]},
         "content/demo/actors.yaml": {"actors": [
             {"id": "a", "name": value, "kind": "person", "role": value, "affiliation": value,
-             "country": value, "side": "side-a", "citations": ["art"]},
+             "country": value, "side": "side-a", "lang": "ko", "name_original": value,
+             "citations": ["art"]},
             {"id": "b", "name": "Plain Actor", "kind": "state", "role": "Estimator",
              "side": "side-b", "citations": ["art"]}]},
         "content/demo/timeline.yaml": {"events": [
@@ -259,7 +260,7 @@ def every_field(value: str) -> tuple[dict[str, Any], dict[str, str]]:
                  "citations": [{"source": "art", "excerpt": "4,000 to 5,000 were sent"}]}]}]},
         "content/demo/quotes.yaml": {"quotes": [
             {"id": "q", "speaker": "a", "text": value, "attribution": value, "context": value,
-             "citations": ["art"]}]},
+             "lang": "ko", "translation": value, "citations": ["art"]}]},
         "content/demo/reactions.yaml": {"reactions": [
             {"id": "r", "actor": "a", "stance": "condemns", "summary": value, "quotes": ["q"],
              "citations": ["art"]}]},
@@ -288,7 +289,8 @@ def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
             for i, v in zip(ids, values)]},
         "content/demo/actors.yaml": {"actors": [
             {"id": f"a{i}", "name": v, "kind": "person", "role": v, "affiliation": v, "country": v,
-             "side": f"side-{i}", "citations": [f"s{i}"]} for i, v in zip(ids, values)]},
+             "side": f"side-{i}", "lang": "ko", "name_original": v, "citations": [f"s{i}"]}
+            for i, v in zip(ids, values)]},
         "content/demo/timeline.yaml": {"events": [
             {"id": f"e{i}", "date": "2025-04-28", "summary": v, "actors": [f"a{i}"],
              "citations": [{"source": f"s{i}", "excerpt": v}],
@@ -303,7 +305,7 @@ def corpus_project(values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
             for i, v in zip(ids, values)]},
         "content/demo/quotes.yaml": {"quotes": [
             {"id": f"q{i}", "speaker": f"a{i}", "text": v, "attribution": v, "context": v,
-             "citations": [f"s{i}"]}
+             "lang": "ko", "translation": v, "citations": [f"s{i}"]}
             for i, v in zip(ids, values)]},
         "content/demo/reactions.yaml": {"reactions": [
             {"id": f"r{i}", "actor": f"a{i}", "stance": "condemns", "summary": v,
@@ -468,7 +470,7 @@ def test_payload_is_refused_at_every_field(name: str, tmp_path: Path,
     located = write_project(tmp_path, *every_field(payload))
     expected = {f"{rel}:{line}" for rel, lines in located.items()
                 for line, value in lines.items() if value == payload}
-    assert len(expected) == 29  # every text field holds the payload
+    assert len(expected) == 31  # every text field holds the payload
     with hang_guard(HANG_SECONDS):
         status, out, err = check(tmp_path, capsys)
     assert status == 1 and out == ""
