@@ -128,7 +128,7 @@ def jsonld(b: Briefing, config: SiteConfig) -> dict[str, Any]:
         "@context": "https://schema.org",
         "@type": "Report",
         "headline": b.meta.title,
-        "description": b.meta.summary,
+        "description": b.meta.lede_text,  # one sentence: the page carries the summary
         "inLanguage": config.language,
         "datePublished": first.text,
         "dateModified": b.meta.last_updated.text,

@@ -98,10 +98,16 @@ def check_defaults(config: MkDocsConfig) -> None:
 
 
 def add_css(files: Files, config: MkDocsConfig) -> None:
-    """The shipped stylesheet, unless the project has its own copy at the same path."""
-    if files.get_file_from_path(mkdocs_defaults.CSS) is None:
+    """The shipped stylesheet (without its comments), unless the project has its own file at
+    the same path (this repository's docs folder holds the shipped one itself)."""
+    own = files.get_file_from_path(mkdocs_defaults.CSS)
+    shipped = str(mkdocs_defaults.css_file().resolve())
+    if own is not None and own.abs_src_path and str(Path(own.abs_src_path).resolve()) == shipped:
+        files.remove(own)
+        own = None
+    if own is None:
         files.append(File.generated(config, mkdocs_defaults.CSS,
-                                    abs_src_path=str(mkdocs_defaults.css_file())))
+                                    content=mkdocs_defaults.css_text()))
 
 
 WATCHED = ("content", "templates", "site_config")

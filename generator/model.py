@@ -356,6 +356,14 @@ class ActorKind(str, Enum):
     STATE = "state"
 
 
+class Prominence(str, Enum):
+    """How central an actor is to the story: the order of the Who page."""
+
+    PRINCIPAL = "principal"
+    SUPPORTING = "supporting"
+    BACKGROUND = "background"
+
+
 class Actor(Model):
     """A person, organisation or state that appears in the briefing."""
 
@@ -368,7 +376,11 @@ class Actor(Model):
     role: Text = Field(description="Who they are in this story.")
     affiliation: Text | None = Field(None, description="Organisation they belong to.")
     country: Text | None = Field(None, description="Country they belong to.")
-    side: Slug = Field(description="Group on the Who page, e.g. north-korea, ukraine.")
+    side: Slug = Field(description="The side the actor is on, e.g. north-korea, ukraine.")
+    prominence: Prominence | None = Field(None, description=(
+        "principal, supporting or background: the actor's place on the Who page (principals "
+        "first, news agencies and bystanders in background). When not set: supporting if an "
+        "event, quote, reaction or estimate names the actor, else background."))
     lang: LangTag | None = Field(None, description=(
         "Language of name_original (BCP 47 tag, e.g. ko); required with it."))
     name_original: Text | None = Field(None, description=(

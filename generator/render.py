@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from . import chart, export, spread
+from . import chart, export, layout, spread
 from .briefing import Briefing, Fact
 from .escape import FILTERS, attr, html_text, md, url
 from .model import Citation, Figure
@@ -319,6 +319,17 @@ class Helpers:
             anchor = f"#figure-{fact.figure}"
         return url(page + anchor)
 
+    def passages(self, source_id: str) -> tuple[list[tuple[str, list[Fact]]], list[Fact]]:
+        """What the source contributed: each cited passage once with the facts citing it, and
+        the facts citing the source as a whole."""
+        passages: dict[str, list[Fact]] = {}
+        whole: list[Fact] = []
+        for fact, c in self.cited_by(source_id):
+            bucket = passages.setdefault(c.excerpt, []) if c.excerpt else whole
+            if fact not in bucket:
+                bucket.append(fact)
+        return list(passages.items()), whole
+
     def coverage(self) -> list[tuple[Fact, list[bool]]]:
         """Coverage matrix rows: each fact and, per source, whether it cites it."""
         return [(f, [s.id in f.source_ids for s in self.b.sources]) for f in self.b.facts]
@@ -326,3 +337,66 @@ class Helpers:
     def single_sourced(self) -> list[Fact]:
         """Facts resting on one source."""
         return [f for f in self.b.facts if len(f.source_ids) == 1]
+
+    def kicker(self) -> str:
+        """The story's title above a section page's heading (a paragraph of class bs-kicker)."""
+        return md(self.b.meta.title) + "\n{: .bs-kicker }"
+
+    def who_order(self) -> list[tuple[str, list[Any]]]:
+        """Actors by how central they are (``layout.who_order``)."""
+        return layout.who_order(self.b)
+
+    def key_quote(self, actor_id: str) -> Any:
+        """The actor's key quote for its card, or None."""
+        return layout.key_quote(self.b, actor_id)
+
+    def is_short(self, quote: Any) -> bool:
+        """A quote too short for a block of its own ("heroism"): shown inline."""
+        return layout.words(quote.text) < layout.KEY_QUOTE_WORDS
+
+    def more_quotes(self) -> list[Any]:
+        """Quotes shown neither on a card nor on the Reactions page."""
+        return layout.more_quotes(self.b)
+
+    def stance(self, stance: Any) -> str:
+        """A stance as a word in bold with its colour class (never colour alone)."""
+        return f"**{stance.value}**{{: .bs-stance .bs-{stance.value} }}"
+
+    def card_meta(self, actor: Any) -> str:
+        """``Workers' Party · North Korea · person · **praises**``: an actor card's line."""
+        parts = [md(p) for p in (actor.affiliation, actor.country) if p] + [actor.kind.value]
+        return " · ".join(parts + [self.stance(r.stance) for r in self.reactions_by(actor.id)])
+
+    def appears_in(self, actor_id: str) -> str:
+        """``[2 timeline events](…) · [1 reaction](…)``: where else the actor appears."""
+        found = [("timeline event", "timeline.md#event-", [e.id for e in self.events_with(actor_id)]),
+                 ("reaction", "reactions.md#reaction-", [r.id for r in self.reactions_by(actor_id)]),
+                 ("estimate", "numbers.md#figure-", [f.id for f, _ in self.estimates_by(actor_id)])]
+        return " · ".join(f"[{len(ids)} {what}{'' if len(ids) == 1 else 's'}]({url(page + ids[0])})"
+                          for what, page, ids in found if ids)
+
+    def days(self) -> list[tuple[Any, list[Any]]]:
+        """Timeline events grouped under their date."""
+        return layout.days(self.b.timeline)
+
+    def precision_note(self, date: Any) -> str:
+        """``month only`` for a date vaguer than a day, else ``""``."""
+        return layout.PRECISION_NOTE.get(date.precision, "")
+
+    def headline(self, summary: str) -> str:
+        """An event's summary with its headline in bold (safe Markdown)."""
+        head, rest = layout.headline(summary)
+        return f"**{self.prose(head)}**" + (f" {self.prose(rest)}" if rest else "")
+
+    def event_headline(self, summary: str) -> str:
+        """Only the headline of an event's summary (safe Markdown), for lists of events."""
+        return self.prose(layout.headline(summary)[0])
+
+    def is_key(self, event: Any) -> bool:
+        """A key event of the timeline (``layout.is_key_event``)."""
+        return layout.is_key_event(self.b, event)
+
+    def coverage_table(self) -> str:
+        """The coverage matrix as escaped HTML (for a raw ``<details>`` block)."""
+        return layout.coverage_table(self.b.facts, self.b.sources, self.labels.__getitem__,
+                                     lambda t: name_sources(t, self.prose_labels))

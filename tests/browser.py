@@ -184,6 +184,9 @@ def require_chromium() -> None:
                 f"To skip the browser tests explicitly, set {SKIP_BROWSER_ENV}=1.", pytrace=False)
 
 
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """Debian's headless Chromium, launched once per session.
@@ -197,15 +200,23 @@ def chromium() -> Iterator[Any]:
             pytest.skip(f"{SKIP_BROWSER_ENV}=1 and Chromium is missing at {CHROMIUM}")
         yield None
         return
+    # Each test module that imports this fixture holds its own session-scoped copy: they share
+    # one Playwright and one browser (a second sync Playwright in one process is refused).
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    if not _SHARED:
+        pw = sync_playwright().start()
+        _SHARED.update(pw=pw, users=0, browser=pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS))
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED["browser"].close()
+            _SHARED["pw"].stop()
+            _SHARED.clear()
 
 
 @dataclass

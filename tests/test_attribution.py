@@ -81,7 +81,8 @@ def test_a_recorded_attribution_is_accepted_and_shown(tmp_path: Path, capsys: py
     status, _, err = run_check(root, capsys)
     assert (status, err) == (0, "")
     page = run(root).pages["demo/reactions.md"]
-    assert "— [Kim Jong Un]" in page and "“the statement said”" in page
+    # the reaction's heading names the speaker; the quote's line gives only how it is attributed
+    assert "### Kim Jong Un" in page and "— As the source puts it: “the statement said”." in page
 
 
 def test_a_quote_naming_its_own_speaker_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -34,7 +34,7 @@ def test_minimal_mkdocs_yml_builds_complete_pages(tmp_path: Path, capsys: pytest
     numbers = (site / "demo/numbers/index.html").read_text(encoding="utf-8")
     assert "{: #" not in numbers and 'id="figure-casualties"' in numbers  # attr_list
     assert 'class="headerlink"' in numbers  # toc permalinks
-    assert (site / "assets/briefsite.css").read_bytes() == mkdocs_defaults.css_file().read_bytes()
+    assert (site / "assets/briefsite.css").read_text(encoding="utf-8") == mkdocs_defaults.css_text()
     assert 'href="../../assets/briefsite.css"' in numbers
     assert (site / "search/search_index.json").is_file()
     assert 'aria-label="Search"' in numbers and 'role="dialog"' in numbers  # shipped override
