@@ -23,6 +23,7 @@ from . import __version__
 from .chars import for_terminal
 from .errors import BriefsiteError, ContentError, Problem
 from .outdir import UsageError
+from .progress import ProgressLine, on_terminal
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -51,9 +52,13 @@ def parser() -> argparse.ArgumentParser:
                            description="Validate every briefing and verify every quote and excerpt "
                                        "against the stored sources. Prints every problem; exit 1 "
                                        "if any. Warnings are printed as 'warning:' and do not "
-                                       "change the exit status unless --strict.")
+                                       "change the exit status unless --strict. On a terminal "
+                                       "(not in CI) a long check shows its progress on one line.")
     check.add_argument("--strict", action="store_true",
                        help="exit 1 on warnings too (for CI)")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="print nothing when every check passes (no ok line); problems and "
+                            "warnings are still printed")
     render = sub.add_parser("render", help="write the Markdown tree (engine-neutral)",
                             description="Check, then write the rendered Markdown pages to DIR.")
     render.add_argument("--out", type=_out_dir, required=True, metavar="DIR",
@@ -193,7 +198,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .publishing import unrecorded_changes
 
     started = time.perf_counter()
-    site, problems = load_site(args.project)
+    line = ProgressLine(sys.stderr, enabled=_on_terminal() and not args.quiet)
+    try:
+        site, problems = load_site(args.project, progress=line.update)
+    finally:
+        line.clear()  # problems are printed at the end, sorted, on a clean line
     if problems:
         _print_problems(problems)
         return 1
@@ -204,6 +213,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(warnings, "warning(s)")
         if args.strict:
             return 1
+    if args.quiet:
+        return 0
     if not site.briefings:
         print("note: no briefings yet; start one with: briefsite new SLUG", file=sys.stderr)
     facts = sum(len(b.facts) for b in site.briefings)
@@ -277,7 +288,7 @@ def _n(count: int, noun: str) -> str:
 
 def _on_terminal() -> bool:
     """Progress lines only for a person watching: stderr is a terminal and this is not CI."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    return on_terminal(sys.stderr)
 
 
 def _shown(path: Path) -> str:

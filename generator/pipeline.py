@@ -9,6 +9,7 @@ re-renders only what changed; a one-shot build passes none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -28,18 +29,24 @@ class Rendered(NamedTuple):
     pages: dict[str, str]
 
 
-def load_site(root: Path, cache: SiteCache | None = None) -> tuple[Site | None, list[Problem]]:
-    """Load, validate and verify the whole project: the site, or ``None`` and every problem."""
+def load_site(root: Path, cache: SiteCache | None = None,
+              progress: Callable[[int, int, int], None] | None = None) -> tuple[Site | None, list[Problem]]:
+    """Load, validate and verify the whole project: the site, or ``None`` and every problem.
+
+    ``progress(briefings done, briefings in all, problems so far)`` is called after each briefing.
+    """
     config, problems, config_doc = load_config(root)  # site_config/site.yaml
     folders, found = content_folders(root)  # one folder per briefing; anything else reported
     problems += found
     problems += checked_trees(root)  # templates/, site_config/: nothing linked from outside
     briefings = []
-    for folder in folders:  # each: load YAML → validate models → verify citations
+    for done, folder in enumerate(folders, 1):  # each: load YAML → validate models → verify citations
         briefing, found = cache.load(folder, root) if cache else load_briefing(folder, root)
         problems += found
         if briefing is not None:
             briefings.append(briefing)
+        if progress:
+            progress(done, len(folders), len(problems))
     site, found = assemble(config, config_doc, folders, briefings)  # settings + order
     problems += found
     if problems or site is None:

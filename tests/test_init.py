@@ -22,8 +22,9 @@ def test_init_writes_a_complete_project(tmp_path: Path, capsys: pytest.CaptureFi
             if line.strip() and not line.startswith("#")]
     assert pins == [f"briefsite=={__version__}"]
     workflow = yaml.safe_load((root / ".github/workflows/publish.yml").read_text())
-    steps = [s.get("run", "") for s in workflow["jobs"]["build"]["steps"]]
-    assert "python -m pip install -r requirements.txt" in steps and "briefsite build" in steps
+    steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job.get("steps", [])]
+    assert "python -m pip install -r requirements.txt" in steps and "briefsite check" in steps
+    assert any(s.startswith("briefsite build") for s in steps)  # tests/test_workflows.py: the rest
     assert "site/" in (root / ".gitignore").read_text().splitlines()
     assert not (root / "content/example").exists()
 

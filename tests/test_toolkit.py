@@ -242,15 +242,17 @@ def test_cli_extract_outside_a_briefing(tmp_path: Path, capsys: pytest.CaptureFi
 # --- publishing ----------------------------------------------------------------------------
 
 def test_publish_workflow_tests_builds_and_deploys() -> None:
+    """Nothing is built unless every test passes; the sharded shape itself: tests/test_workflows.py."""
     workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
-    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    runs = [s.get("run", "") for s in build["steps"]]
-    assert runs.index("make test") < runs.index("make site")
-    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    check, merge, deploy = workflow["jobs"]["check"], workflow["jobs"]["merge"], workflow["jobs"]["deploy"]
+    assert "make test" in [s.get("run", "") for s in check["steps"]]
+    assert workflow["jobs"]["build"]["needs"] == "check"
+    upload = next(s for s in merge["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["with"]["path"] == "site/"
-    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert deploy["needs"] == "merge" and deploy["environment"]["name"] == "github-pages"
     assert any(s.get("uses", "").startswith("actions/deploy-pages@") for s in deploy["steps"])
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {"contents": "read"}  # pages and id-token: deploy only
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert re.search(r"^serve:", (ROOT / "Makefile").read_text(), re.MULTILINE)
 
 
