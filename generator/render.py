@@ -9,6 +9,7 @@ here.
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -106,8 +107,19 @@ def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[st
         text = env.get_template(template).render(b=briefing, site=site.config, h=helper,
                                                  pages=present)
         refs = helper.refs.definitions()
-        pages[f"{briefing.slug}/{name}"] = text.rstrip("\n") + refs + "\n" if refs else text
+        text = text.rstrip("\n") + refs + "\n" if refs else text
+        pages[f"{briefing.slug}/{name}"] = no_meta_data(text)
     return pages
+
+
+# A page's first line read as MultiMarkdown meta-data ("Key: value") by MkDocs, which drops it.
+_META_LINE = re.compile(r"[ ]{0,3}[A-Za-z0-9_-]+:")
+
+
+def no_meta_data(page: str) -> str:
+    """The page, opening with an empty line when its first line would be taken for meta-data:
+    a section page opens with the story's title, and "Update: …" would vanish from it."""
+    return "\n" + page if _META_LINE.match(page) else page
 
 
 def figure_spread(briefing: Briefing, figure: Figure) -> Spread:

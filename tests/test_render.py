@@ -257,3 +257,17 @@ def test_empty_sections_get_no_page_and_no_link() -> None:
         assert not re.search(r"\]\((lean/)?(numbers|reactions)\.md", page), name
     assert "[Timeline](lean/timeline.md)" in rendered.pages["index.md"]
     assert [p for p, _, _ in sections(run(FIXTURE).site.published[0])] == [p for p, _, _ in PAGES]
+
+
+@pytest.mark.parametrize("title", ["Update: troops return", "  Kursk: the count", "Plain title"])
+def test_a_title_like_key_value_keeps_its_kicker(title: str) -> None:
+    """MkDocs reads a page's opening "Key: value" lines as meta-data and drops them: a section
+    page opening with such a title would lose its kicker (seen with Zensical's build, which kept
+    it). The page then opens with an empty line, which ends meta-data before it starts."""
+    from mkdocs.utils.meta import get_data
+
+    from generator.render import no_meta_data
+
+    page = no_meta_data(f"{title}\n{{: .bs-kicker }}\n\n# Who\n")
+    body, meta = get_data(page)
+    assert meta == {} and body.startswith(title)
