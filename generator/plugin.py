@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
@@ -115,6 +116,11 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
                          if file.is_modified()}
         return nav
 
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        if self.cache is not None:  # serving: the theme's templates compiled once, not per rebuild
+            env.bytecode_cache = self.cache.theme_templates
+        return env
+
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
         if self.part is not None and template_name == "sitemap.xml":  # every page, as in a
             context["pages"] = [f for f in self._every_page if f.page is not None]  # whole build
@@ -131,7 +137,8 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
             parts.merge_search_index(config, self._rebuilt, self.page_urls)
         if self.rendered is not None:  # not pages: made and written one at a time, only now
             site = self.rendered.site
-            exports = self.cache.exports(site) if self.cache else each_file(site)
+            exports = (self.cache.exports(site, site_dir=site_dir if self.dirty else None)
+                       if self.cache else each_file(site))
             part = self.part
             write_files(site_dir, exports if part is None else
                         ((rel, text) for rel, text in exports if part.owns(rel)))
