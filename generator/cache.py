@@ -3,15 +3,18 @@
 ``SiteCache`` reloads a briefing only when a file in its folder changed (name, size or mtime)
 and re-renders its pages only when it, the templates or the site settings changed; it says
 whose pages differ from the previous render. ``Rebuild`` turns that into what a dirty MkDocs
-rebuild must redo.
+rebuild must redo, and ``merge_search`` puts the search entries of the rebuilt pages together
+with the previous build's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
-from jinja2 import Environment
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 
 from .briefing import Briefing, load_briefing
 from .errors import Problem
@@ -34,6 +37,23 @@ def stamp(folder: Path) -> Stamp:
     return tuple(entries)
 
 
+class Compiled(BytecodeCache):
+    """Compiled Jinja templates kept in memory across rebuilds: each rebuild makes a new
+    Environment, which would otherwise compile every template again (0.3-0.7 s per serve
+    rebuild). Jinja recompiles a template whose source changed (its checksum is in the key)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
 class SiteCache:
     """Checked briefings and rendered pages of one project, kept between builds."""
 
@@ -43,12 +63,16 @@ class SiteCache:
         self._pages: dict[str, tuple[tuple[Stamp, Stamp, Stamp], dict[str, str]]] = {}
         self.rendered: list[str] = []  # slugs re-rendered by the last call, for tests/benchmarks
         # Slugs whose pages differ from the previous render() (None: everything may differ, on
-        # the first render or when the home page, templates/ or site_config/ changed). Lets a
-        # dev server rebuild only those briefings' pages.
+        # the first render or when templates/ or site_config/ changed). Lets a dev server
+        # rebuild only those briefings' pages.
         self.changed: set[str] | None = None
+        self.home_changed = True  # whether the home page differs from the previous render()
         self._shared: tuple[Stamp, Stamp] | None = None
         self._home: str | None = None
         self._exports: dict[str, tuple[tuple[Stamp, Stamp, Stamp], str]] = {}
+        self._written: dict[str, str] = {}  # export path: the text last written there
+        self.templates = Compiled()  # for templates/*.md.j2
+        self.theme_templates = Compiled()  # for the theme's (MkDocs' environment)
 
     def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
         """``load_briefing`` with a per-folder cache."""
@@ -64,7 +88,8 @@ class SiteCache:
         """``render_site``, reusing the pages of briefings whose inputs did not change."""
         shared = (stamp(self.root / "templates"), stamp(self.root / "site_config"))
         pages = render_site(site, env, only=set())
-        everything = self._shared != shared or self._home != pages["index.md"]
+        everything = self._shared != shared
+        self.home_changed = self._home != pages["index.md"]
         self._shared, self._home = shared, pages["index.md"]
         self.rendered = []
         changed = set()
@@ -86,12 +111,28 @@ class SiteCache:
         self.changed = None if everything else changed
         return pages
 
-    def exports(self, site: Site, *, keep: bool = True) -> Iterator[tuple[str, str]]:
+    def exports(self, site: Site, *, keep: bool = True,
+                site_dir: Path | None = None) -> Iterator[tuple[str, str]]:
         """``export.each_file`` after ``render``, one ``(path, text)`` at a time.
 
         ``keep``: remember each briefing's JSON and reuse it while the briefing is unchanged
         (serving); a one-shot build passes False so no export outlives its writing.
+        ``site_dir``: leave out the files that hold there what this cache last gave for them.
         """
+        files = self._exports_of(site, keep)
+        if site_dir is None:
+            return files
+        return self._unwritten(files, site_dir)
+
+    def _unwritten(self, files: Iterator[tuple[str, str]], site_dir: Path,
+                   ) -> Iterator[tuple[str, str]]:
+        for rel, text in files:
+            if self._written.get(rel) == text and (site_dir / rel).is_file():
+                continue  # (a briefing's reused JSON is the same object: no text is compared)
+            yield rel, text
+            self._written[rel] = text  # once written (the caller asks for the next one)
+
+    def _exports_of(self, site: Site, keep: bool) -> Iterator[tuple[str, str]]:
         def briefing_text(b: Briefing, config: SiteConfig) -> str:
             key = self._pages[b.slug][0]
             cached = self._exports.get(b.slug)
@@ -104,30 +145,63 @@ class SiteCache:
         return each_file(site, briefing_text)
 
 
-class Rebuild:
-    """Which briefings a dirty rebuild must rebuild, and which were removed.
+HOME = "index.md"
 
-    Material's search index merges a dirty rebuild by the first rebuilt page's path, so one
-    briefing (all under ``slug/``) can be merged; more, or the home page, cannot: then every
-    page is rebuilt. So is every page after a failed build, or when the navigation or
-    mkdocs.yml (``state``) changed.
+
+def nav_owners(nav: Sequence[Any]) -> dict[str, Any]:
+    """The entries of ``render.nav`` by what they belong to: ``HOME`` or a briefing's slug."""
+    owners = {}
+    for entry in nav:
+        (value,) = entry.values()
+        owners[value if isinstance(value, str) else _top(next(iter(value[0].values())))] = entry
+    return owners
+
+
+def _top(path: str) -> str:
+    """``slug`` for ``slug/page.md``; ``index.md`` (the home page) stays itself."""
+    return path.split("/", 1)[0]
+
+
+class Rebuild:
+    """Which pages a dirty rebuild must rebuild (by briefing, and the home page), which removed.
+
+    A briefing's pages depend only on that briefing, the templates, the theme and the site
+    settings (``partials/nav.html`` keeps Home and the page's own briefing; prev/next links stay
+    within the briefing; ``tests/test_shard.py``). So an edit rebuilds the pages of the
+    briefings whose pages or navigation entry changed, and the home page when it or the
+    navigation changed. The search index is merged by ``merge_search``; with a search plugin
+    that cannot be merged (``mergeable`` false), more than one briefing rebuilds every page.
+    Every page is rebuilt after a failed build, on the first build, and when ``templates/``,
+    ``site_config/`` or mkdocs.yml (``state``) changed.
     """
 
     def __init__(self) -> None:
         self._previous: object = None  # the state the last good build depended on
+        self._nav: dict[str, Any] = {}  # the last good build's navigation, by owner
         self._slugs: set[str] = set()  # briefings published by the last good build
-        self.touched: set[str] | None = None  # briefings to rebuild; None: every page
+        self.touched: set[str] | None = None  # slugs and HOME to rebuild; None: every page
         self.removed: set[str] = set()  # briefings whose pages must be deleted
 
-    def plan(self, cache: SiteCache, site: Site, state: object, dirty: bool) -> str:
+    def plan(self, cache: SiteCache, site: Site, nav: Sequence[Any], state: object, dirty: bool,
+             *, mergeable: bool = True) -> str:
         """Decide after a good render; returns a line for the log."""
+        owners = nav_owners(nav)
         changed = cache.changed
-        full = not dirty or changed is None or state != self._previous or len(changed) > 1
-        self.touched = None if full else changed
+        touched = None
+        if dirty and changed is not None and state == self._previous:
+            moved = {k for k in owners.keys() | self._nav.keys() if owners.get(k) != self._nav.get(k)}
+            touched = changed | moved
+            if moved or cache.home_changed:
+                touched.add(HOME)
+            if not mergeable and len(touched) > 1:
+                touched = None
+        self.touched = touched
         slugs = {b.slug for b in site.published}
-        self.removed, self._slugs, self._previous = self._slugs - slugs, slugs, state
-        scope = "every page" if self.touched is None else (
-            f"the pages of: {', '.join(sorted(self.touched)) or 'none'}")
+        self.removed, self._slugs, self._previous, self._nav = (
+            self._slugs - slugs, slugs, state, owners)
+        scope = "every page" if touched is None else (
+            f"the pages of: {', '.join(sorted(touched - {HOME})) or 'none'}"
+            + (" and the home page" if HOME in touched else ""))
         return f"re-rendered briefings: {', '.join(cache.rendered) or 'none'}; rebuilding {scope}"
 
     def keep_all(self) -> None:
@@ -139,5 +213,22 @@ class Rebuild:
         self._previous = None
 
     def unchanged(self, path: str) -> bool:
-        """Whether the page at ``path`` (``slug/page.md``) may be skipped by this rebuild."""
-        return self.touched is not None and path.split("/", 1)[0] not in self.touched
+        """Whether the page at ``path`` (``slug/page.md``, ``index.md``) may be skipped."""
+        return self.touched is not None and _top(path) not in self.touched
+
+
+def merge_search(previous: list[dict[str, Any]], fresh: list[dict[str, Any]],
+                 rebuilt: set[str], order: Sequence[str]) -> list[dict[str, Any]]:
+    """The search entries of a whole build, from a dirty build's and the previous build's.
+
+    ``fresh``: the entries of the pages at the URLs ``rebuilt``; ``previous``: the last
+    build's (those of rebuilt pages and of pages gone are dropped); ``order``: every page's URL in the site's
+    order. The result is in the order a fresh build gives (page by page, each page's entries
+    in their own order), so the index is byte-identical to a fresh build's.
+    """
+    def page(entry: dict[str, Any]) -> str:
+        return str(entry["location"]).split("#", 1)[0]
+
+    rank = {url: i for i, url in enumerate(order)}
+    entries = [e for e in previous if page(e) in rank and page(e) not in rebuilt] + fresh
+    return sorted(entries, key=lambda e: rank.get(page(e), len(rank)))

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import mkdocs_defaults
+from .cache import merge_search
 from .errors import Problem
 
 
@@ -54,6 +55,34 @@ class Unchanged(File):
 
     def is_modified(self) -> bool:
         return False
+
+
+def _search(config: MkDocsConfig) -> Any:
+    """Material's search plugin, if it runs and keeps its index as we know it (9.x)."""
+    search = config.plugins.get("material/search")
+    index = getattr(search, "search_index", None)
+    return search if isinstance(getattr(index, "entries", None), list) else None
+
+
+def search_mergeable(config: MkDocsConfig) -> bool:
+    """Whether ``merge_search_index`` can merge a dirty build's search index (else none runs)."""
+    return _search(config) is not None or not any(
+        name == "search" or name.endswith("/search") for name in config.plugins)
+
+
+def merge_search_index(config: MkDocsConfig, rebuilt: set[str], order: list[str]) -> None:
+    """Before Material writes it: the whole site's search index after a dirty build.
+
+    Material merges a dirty build's entries by the first rebuilt page's URL prefix, which
+    is right for one briefing only (the home page's prefix, "", would drop every entry).
+    """
+    search = _search(config)
+    previous = getattr(search, "search_index_prev", None)
+    if previous is None:
+        return
+    index = search.search_index
+    index.entries = merge_search(previous.entries, index.entries, rebuilt, order)
+    search.search_index_prev = None  # so Material writes ours as it is (and keeps it as next prev)
 
 
 def not_dirty_warning(record: logging.LogRecord) -> bool:

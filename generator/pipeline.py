@@ -60,5 +60,7 @@ def run(root: Path, cache: SiteCache | None = None) -> Rendered:
     if site is None:
         raise ContentError(problems)
     env = environment(root)  # templates/ shadow the shipped defaults
+    if cache:
+        env.bytecode_cache = cache.templates
     pages = cache.render(site, env) if cache else render_site(site, env)
     return Rendered(site, pages)

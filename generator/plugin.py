@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
@@ -54,6 +55,7 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         self.part: Part | None = None  # build only this part's pages and exports (shard.py)
         self.page_urls: list[str] = []  # the site's pages in MkDocs' order (a part's manifest)
         self._every_page: Sequence[File] = []  # with the other parts' (sitemap.xml)
+        self._rebuilt: set[str] = set()  # URLs of the pages this build converts and writes
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # With this hook MkDocs keeps one instance per process: each command starts afresh.
@@ -82,8 +84,9 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         site = self.rendered.site
         settings = mkdocs_settings(site)
         if self.cache is not None and not self.problems:
-            state = (settings["nav"], Path(config.config_file_path).stat().st_mtime_ns)
-            log.info(self.rebuild.plan(self.cache, site, state, self.dirty))
+            state = Path(config.config_file_path).stat().st_mtime_ns
+            log.info(self.rebuild.plan(self.cache, site, settings["nav"], state, self.dirty,
+                                       mergeable=parts.search_mergeable(config)))
         for key, value in settings.items():
             (config.theme if key == "language" else config)[key] = value
         return config
@@ -95,8 +98,7 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.rendered is not None
         parts.add_css(files, config)
-        # The home page first: on a full dirty rebuild Material's search index then replaces
-        # every previous entry (it drops those under the first page's path, here "").
+        # The home page first (the site's order of pages, for the sitemap and search index).
         for path in sorted(self.rendered.pages, key=lambda p: (p != "index.md", p)):
             if self.part is not None and not self.part.owns(path):  # known to links and nav,
                 files.append(File.generated(config, path, content="",  # neither read nor written
@@ -110,22 +112,33 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
         self._every_page = files.documentation_pages(inclusion=lambda _: True)
         urls = (file.url for file in self._every_page)
         self.page_urls = ["" if url in (".", "./") else url for url in urls]  # as page.url
+        self._rebuilt = {url for url, file in zip(self.page_urls, self._every_page)
+                         if file.is_modified()}
         return nav
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        if self.cache is not None:  # serving: the theme's templates compiled once, not per rebuild
+            env.bytecode_cache = self.cache.theme_templates
+        return env
 
     def on_template_context(self, context: Any, template_name: str, config: MkDocsConfig) -> Any:
         if self.part is not None and template_name == "sitemap.xml":  # every page, as in a
             context["pages"] = [f for f in self._every_page if f.page is not None]  # whole build
         return context
 
+    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)
         if self.command in ("build", "gh-deploy") and not self.driven:  # plain `mkdocs build`
             outdir.remember_or_warn(Path(config.config_file_path).parent, site_dir)
-        for slug in self.rebuild.removed if self.dirty else ():  # a dirty build empties nothing
-            shutil.rmtree(site_dir / slug, ignore_errors=True)
+        if self.dirty:  # a dirty build empties nothing and merges the search index
+            for slug in self.rebuild.removed:
+                shutil.rmtree(site_dir / slug, ignore_errors=True)
+            parts.merge_search_index(config, self._rebuilt, self.page_urls)
         if self.rendered is not None:  # not pages: made and written one at a time, only now
             site = self.rendered.site
-            exports = self.cache.exports(site) if self.cache else each_file(site)
+            exports = (self.cache.exports(site, site_dir=site_dir if self.dirty else None)
+                       if self.cache else each_file(site))
             part = self.part
             write_files(site_dir, exports if part is None else
                         ((rel, text) for rel, text in exports if part.owns(rel)))

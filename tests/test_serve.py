@@ -7,7 +7,6 @@ The projects are small generated corpora (bench/corpus.py): briefing-shaped, a f
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import shutil
@@ -197,23 +196,17 @@ def test_open_page_reloads_by_itself(served: Served) -> None:
 
 # --- incremental rebuilds equal a fresh build -------------------------------------------------
 
-def _site_files(site: Path) -> dict[str, object]:
-    """Every file of a built site; the search index as a set of entries, sitemaps unzipped."""
-    files: dict[str, object] = {}
+def _site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site, byte for byte (sitemaps unzipped: gzip stamps the time)."""
+    files: dict[str, bytes] = {}
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site).as_posix()
         data = path.read_bytes()
-        if rel.endswith(".gz"):
-            data = gzip.decompress(data)
-        if rel == "search/search_index.json":
-            index = json.loads(data)
-            files[rel] = (index["config"], sorted(json.dumps(d, sort_keys=True) for d in index["docs"]))
-        else:
-            files[rel] = data
+        files[rel] = gzip.decompress(data) if rel.endswith(".gz") else data
     return files
 
 
-def _fresh_build(root: Path, out: Path) -> dict[str, object]:
+def _fresh_build(root: Path, out: Path) -> dict[str, bytes]:
     shutil.rmtree(out, ignore_errors=True)
     subprocess.run([str(BRIEFSITE), "-C", str(root), "build", "--site-dir", str(out)], check=True,
                    env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True)
@@ -247,6 +240,18 @@ class DirtyServer:
         self.plugins.on_shutdown()
 
 
+def _redate(folder: Path) -> None:
+    """A briefing's last update moved later: the home page and the site's order change."""
+    text = (folder / "briefing.yaml").read_text(encoding="utf-8")
+    dated = re.sub(r"(?m)^last_updated: .*$", "last_updated: 2026-09-30", text, count=1)
+    assert dated != text
+    (folder / "briefing.yaml").write_text(dated, encoding="utf-8")
+
+
+PLANNED = ("title (navigation)", "summary (home page)", "dates (the site's order)",
+           "briefing removed", "briefing added")
+
+
 def test_incremental_rebuilds_equal_a_fresh_build(tmp_path: Path) -> None:
     root = corpus.write_project(tmp_path / "project", 4)
     content = root / "content"
@@ -270,6 +275,7 @@ def test_incremental_rebuilds_equal_a_fresh_build(tmp_path: Path) -> None:
          [s[2]]),
         ("summary (home page)", lambda: _edit(content / s[2] / "briefing.yaml", 'summary: "',
                                               'summary: "Re '), [s[2]]),
+        ("dates (the site's order)", lambda: _redate(content / s[1]), [s[1]]),
         ("template", lambda: _edit(root / "templates" / "who.md.j2", "# ", "# Edited "), None),
         ("briefing removed", lambda: shutil.rmtree(content / s[3]), []),
         ("briefing added", lambda: corpus.write_briefing(content, 9), [corpus.slug_of(9)]),
@@ -291,6 +297,9 @@ def test_incremental_rebuilds_equal_a_fresh_build(tmp_path: Path) -> None:
                 after = mtimes()
                 rewritten = {rel for rel in after if after[rel] != before.get(rel)}
                 assert rewritten and {rel.split("/")[0] for rel in rewritten if "/" in rel} == {s[1]}
+            if what in PLANNED:  # that briefing's pages and the home page only
+                plan = live.plugin.rebuild  # type: ignore[attr-defined]
+                assert plan.touched - plan.removed == {*expected, "index.md"}, what
             got, want = _site_files(live.site), _fresh_build(root, tmp_path / "fresh")
             assert sorted(got) == sorted(want), what
             assert [rel for rel in want if got[rel] != want[rel]] == [], what
@@ -305,6 +314,41 @@ def test_incremental_rebuilds_equal_a_fresh_build(tmp_path: Path) -> None:
         assert rendered() == [s[0]]
         got, want = _site_files(live.site), _fresh_build(root, tmp_path / "fresh")
         assert [rel for rel in want if got.get(rel) != want[rel]] == []
+    finally:
+        live.close()
+
+
+def test_a_title_edit_rebuilds_that_briefing_and_the_home_page_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: which briefings are re-rendered, which pages MkDocs converts."""
+    from mkdocs.structure.pages import Page
+
+    root = corpus.write_project(tmp_path / "project", 4)
+    live = DirtyServer(root, tmp_path / "live")
+    converted: list[str] = []
+    render = Page.render
+
+    def counting(self: Page, *args: object, **kwargs: object) -> None:
+        converted.append(self.file.src_uri)
+        render(self, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(Page, "render", counting)
+    one, pages = corpus.slug_of(1), sorted(p for p in live.plugin.rendered.pages)  # type: ignore[attr-defined]
+    try:
+        for what, edit in [
+            ("title", lambda: _edit(root / "content" / one / "briefing.yaml", 'title: "', 'title: "Re ')),
+            ("summary", lambda: _edit(root / "content" / one / "briefing.yaml", 'summary: "', 'summary: "Re ')),
+            ("dates", lambda: _redate(root / "content" / one)),
+        ]:
+            converted.clear()
+            edit()
+            live.build()
+            assert live.plugin.cache.rendered == [one], what  # type: ignore[attr-defined]
+            mine = [p for p in pages if p.startswith(f"{one}/")]
+            assert len(mine) > 1 and sorted(converted) == sorted([*mine, "index.md"]), what
+        converted.clear()  # a body edit: that briefing only, not even the home page
+        _edit(root / "content" / one / "timeline.yaml", 'summary: "', 'summary: "Body. ')
+        live.build()
+        assert sorted(converted) == mine
     finally:
         live.close()
 
