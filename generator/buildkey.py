@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from .render import default_templates
 FORMAT = 1  # of the cache's entries and keys; bump to invalidate every entry
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pydantic",
             "pyyaml")
+KNOWN = {"generator": "briefsite", "material": "mkdocs-material", "mkdocs": "mkdocs"}  # above
 PROJECT_TREES = ("templates", "site_config")
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -48,9 +49,11 @@ def versions(plugin_modules: Iterable[str] = ()) -> list[str]:
     the distributions of the plugins' modules (a plugin not from a distribution: its module)."""
     found = [f"python {sys.version}", f"briefsite {__version__}"]
     found += [f"{name} {version(name)}" for name in PACKAGES]
-    dists = metadata.packages_distributions()
-    for module in sorted(set(plugin_modules)):
-        names = dists.get(module.split(".", 1)[0], [])
+    dists: Mapping[str, list[str]] | None = None
+    for module in sorted({m.split(".", 1)[0] for m in plugin_modules} - set(KNOWN)):
+        if dists is None:  # slow (~0.5 s): only for a plugin of another distribution
+            dists = metadata.packages_distributions()
+        names = dists.get(module, [])
         found += [f"plugin {module}: {n} {version(n)}" for n in sorted(names)] or [f"plugin {module}"]
     return found
 
