@@ -218,17 +218,20 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
     if progress and store is not None:
         print(f"build cache: {len(reused)} of {len(_slugs(rendered))} briefings reused",
               file=sys.stderr, flush=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = emit.new_folder(target.parent, f".{target.name}.new-")  # removed as a leftover if killed
+    with user_error(root, KEPT):  # a read-only folder, a full disk
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = emit.new_folder(target.parent, f".{target.name}.new-")  # a leftover if killed
     warned = _Collect()  # MkDocs' warnings, also those the workers send back
     logging.getLogger("mkdocs").addHandler(warned)
     try:
-        folders = _build_parts(root, rendered, parts, work, strict, progress)
-        site = work / "site"
-        site.mkdir()
-        docs = merge.merge_into(folders, site, move=True,
-                                reused=[(e.site, e.docs) for e in reused])
-        emit.swap(site, target)
+        inputs = store.inputs() if store is not None else shard.input_hash(root)
+        folders = _build_parts(root, rendered, parts, work, strict, progress, inputs)
+        with user_error(root, KEPT):
+            site = work / "site"
+            site.mkdir()
+            docs = merge.merge_into(folders, site, move=True,
+                                    reused=[(e.site, e.docs) for e in reused])
+            emit.swap(site, target)
     finally:
         logging.getLogger("mkdocs").removeHandler(warned)
         shutil.rmtree(work, ignore_errors=True)
@@ -238,9 +241,8 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
 
 
 def _build_parts(root: Path, rendered: Rendered, parts: list[shard.Part], work: Path,
-                 strict: bool, progress: bool) -> list[Path]:
+                 strict: bool, progress: bool, inputs: str) -> list[Path]:
     """Each part into its folder under ``work``: part 0 here, the others in workers."""
-    inputs = shard.input_hash(root)
     workers: list[tuple[SpawnProcess, Connection]] = []
     try:
         folders = [work / f"part-{p.index}" for p in parts]

@@ -40,7 +40,6 @@ from .errors import Problem
 from .merge import link_tree
 from .outdir import CACHE
 from .project import Site
-from .render import render_site
 
 FOLDER = "build"
 MANIFEST = "manifest.json"
@@ -93,11 +92,21 @@ class Store:
     def render(self, site: Site, env: Environment) -> dict[str, str]:
         """The home page and the stale briefings' pages; a reused briefing's pages are named
         with no text (they are not built: their files come from the entry)."""
+        from . import pipeline  # its render stage: one name to wrap (tests, benchmarks)
+
         reused = {b.slug for b in site.published if b.slug in self.hits}
-        pages = render_site(site, env, only={b.slug for b in site.published} - reused)
+        pages = pipeline.render_site(site, env, only={b.slug for b in site.published} - reused)
         for slug in sorted(reused):
             pages.update(dict.fromkeys(self.hits[slug].pages, ""))
         return pages
+
+    def inputs(self) -> str:
+        """A hash of this build's inputs (the parts' manifests), from the keys already made:
+        what ``shard.input_hash`` gives, without reading content/ a second time."""
+        h = hashlib.sha256(self.shared.encode())
+        for slug, key in sorted(self.keys.items()):
+            h.update(f"\n{slug} {key}".encode("utf-8", "surrogateescape"))
+        return h.hexdigest()
 
     def reused(self, site: Site) -> list[Entry]:
         """The entries of the published briefings this build reuses, in the site's order."""

@@ -69,7 +69,7 @@ def merge_into(parts: Sequence[Path], dest: Path, *, move: bool = False,
     search entries. Returns the merged search entries (None: no search index)."""
     manifests = read_manifests(parts)
     folders = [Path(m["folder"]) for m in manifests]
-    take = shutil.move if move else _copy
+    take = os.replace if move else _copy  # moved within one temporary folder: one file system
     for entry in sorted(os.listdir(folders[0])):
         if entry != MANIFEST:
             take(str(folders[0] / entry), str(dest / entry))
