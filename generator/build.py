@@ -9,6 +9,11 @@ With ``--jobs N`` the pipeline runs once here, ``shard.plan`` splits the briefin
 parts, part 0 is built in this process and the others in spawned workers (each a whole MkDocs
 build in which only its own pages are written), and ``merge.merge_into`` puts them together
 in the temporary folder before the same swap. ``--shard I/N`` builds one part into its folder.
+
+With the build cache (``buildcache``, on unless ``cache=False``) every build goes that way: the
+briefings whose entry is valid are neither checked nor rendered nor built again (they are
+excluded pages, like another part's), their folders and search entries are merged in, and
+entries are written for the briefings built.
 """
 
 from __future__ import annotations
@@ -20,13 +25,17 @@ import shutil
 import signal
 import sys
 import time
+from dataclasses import replace
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import emit, merge, outdir, shard
+import yaml
+
+from . import buildcache, buildkey, emit, merge, outdir, shard
 from .errors import BriefsiteError, BuildError, user_error
+from .paths import Refused
 from .pipeline import Rendered, run
 from .project import content_folders
 
@@ -40,12 +49,14 @@ _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 class Built(NamedTuple):
-    """What a build made: where, how many briefings and pages (for the summary line)."""
+    """What a build made: where, how many briefings and pages (for the summary line), and
+    how many briefings came from the build cache (None: the cache was not used)."""
 
     target: Path
     briefings: int
     pages: int
     seconds: float
+    reused: int | None = None
 
 KEPT = "the previous site was left as it was"
 
@@ -73,20 +84,24 @@ def mkdocs_config(root: Path, site_dir: Path | None = None, *, strict: bool | No
 
 
 def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True,
-               jobs: int | None = 1, shard_of: tuple[int, int] | None = None) -> Path:
+               jobs: int | None = 1, shard_of: tuple[int, int] | None = None,
+               cache: bool = True) -> Path:
     """Build the site into ``site_dir`` (relative: to ``root``; default: mkdocs.yml's).
 
     The folder must be one briefsite may replace (see ``outdir``); builds of one project run
     one at a time. ``jobs``: processes (None: ``shard.job_count``'s default); ``shard_of``:
-    ``(i, n)`` builds only part ``i`` of ``n`` (a folder for ``briefsite merge``).
+    ``(i, n)`` builds only part ``i`` of ``n`` (a folder for ``briefsite merge``); ``cache``:
+    use the build cache (``buildcache``).
     """
-    return build(root, site_dir=site_dir, strict=strict, jobs=jobs, shard_of=shard_of).target
+    return build(root, site_dir=site_dir, strict=strict, jobs=jobs, shard_of=shard_of,
+                 cache=cache).target
 
 
 def build(root: Path, *, site_dir: Path | None = None, strict: bool = True,
           jobs: int | None = None, shard_of: tuple[int, int] | None = None,
-          progress: bool = False) -> Built:
-    """``build_site``, saying what was built."""
+          progress: bool = False, cache: bool = True) -> Built:
+    """``build_site``, saying what was built. ``cache``: reuse and write the build cache
+    (``--shard`` builds without it); False reads and writes nothing of it."""
     start = time.monotonic()
     root = root.resolve()
     probe = mkdocs_config(root)
@@ -94,14 +109,33 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = True,
     with outdir.lock(root):
         outdir.check(root, target, "--site-dir" if site_dir else "site_dir in mkdocs.yml")
         outdir.remove_leftovers(target)
+        store = _store(root, probe) if cache and shard_of is None else None
+        reused = None
         if shard_of is not None:
             counts = _build_shard(root, target, strict, shard_of)
-        elif shard.job_count(jobs, len(content_folders(root)[0])) > 1:
-            counts = _counts(_build_parallel(root, target, strict, jobs, progress))
+        elif store is not None or shard.job_count(jobs, len(content_folders(root)[0])) > 1:
+            rendered = _build_parallel(root, target, strict, jobs, progress, store)
+            counts = _counts(rendered)
+            reused = None if store is None else len(store.reused(rendered.site))
         else:
             counts = _counts(_build_into(root, target, strict))
         outdir.remember_or_warn(root, target)
-    return Built(target, *counts, time.monotonic() - start)
+    return Built(target, *counts, time.monotonic() - start, reused)
+
+
+def _store(root: Path, config: MkDocsConfig) -> buildcache.Store | None:
+    """The build cache for this build's inputs (None, with a warning, if they cannot be read)."""
+    hooks = [Path(module.__file__) for module in config["hooks"].values()
+             if getattr(module, "__file__", None)]
+    folders = [Path(config.docs_dir)] + ([Path(config.theme.custom_dir)]
+                                         if config.theme.custom_dir else [])
+    modules = [type(plugin).__module__ for plugin in config.plugins.values()]
+    try:
+        return buildcache.Store(root, buildkey.shared_key(root, folders, hooks, modules))
+    except (Refused, OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        logging.getLogger("briefsite.build").warning(
+            f"building without the build cache: cannot hash the inputs ({exc})")
+        return None
 
 
 def _counts(rendered: Rendered) -> tuple[int, int]:
@@ -176,13 +210,39 @@ def _build_shard(root: Path, target: Path, strict: bool,
 
 
 def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
-                    progress: bool) -> Rendered:
+                    progress: bool, store: buildcache.Store | None = None) -> Rendered:
     with user_error(root, KEPT):
-        rendered = run(root)  # check once, render once
-    parts = shard.plan(rendered.pages, _slugs(rendered), shard.job_count(jobs, len(_slugs(rendered))))
-    inputs = shard.input_hash(root)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = emit.new_folder(target.parent, f".{target.name}.new-")  # removed as a leftover if killed
+        rendered = run(root, store)  # check once, render once (what the cache lacks)
+    reused = store.reused(rendered.site) if store is not None else []
+    parts = _plan(rendered, {e.briefing.slug for e in reused}, jobs)
+    if progress and store is not None:
+        print(f"build cache: {len(reused)} of {len(_slugs(rendered))} briefings reused",
+              file=sys.stderr, flush=True)
+    with user_error(root, KEPT):  # a read-only folder, a full disk
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = emit.new_folder(target.parent, f".{target.name}.new-")  # a leftover if killed
+    warned = _Collect()  # MkDocs' warnings, also those the workers send back
+    logging.getLogger("mkdocs").addHandler(warned)
+    try:
+        inputs = store.inputs() if store is not None else shard.input_hash(root)
+        folders = _build_parts(root, rendered, parts, work, strict, progress, inputs)
+        with user_error(root, KEPT):
+            site = work / "site"
+            site.mkdir()
+            docs = merge.merge_into(folders, site, move=True,
+                                    reused=[(e.site, e.docs) for e in reused])
+            emit.swap(site, target)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warned)
+        shutil.rmtree(work, ignore_errors=True)
+    if store is not None and not warned.records:  # a warning is shown again by the next build
+        _save(store, target, docs, rendered)
+    return rendered
+
+
+def _build_parts(root: Path, rendered: Rendered, parts: list[shard.Part], work: Path,
+                 strict: bool, progress: bool, inputs: str) -> list[Path]:
+    """Each part into its folder under ``work``: part 0 here, the others in workers."""
     workers: list[tuple[SpawnProcess, Connection]] = []
     try:
         folders = [work / f"part-{p.index}" for p in parts]
@@ -195,17 +255,34 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
         _note(progress, parts[0], "done")
         for part, (process, conn) in zip(parts[1:], workers, strict=True):
             _wait(part, process, conn, progress)
-        site = work / "site"
-        site.mkdir()
-        merge.merge_into(folders, site, move=True)
-        emit.swap(site, target)
+        return folders
     finally:
         for process, _ in workers:
             if process.is_alive():
                 process.terminate()
             process.join()
-        shutil.rmtree(work, ignore_errors=True)
-    return rendered
+
+
+def _plan(rendered: Rendered, reused: set[str], jobs: int | None) -> list[shard.Part]:
+    """The parts that build the briefings not reused (and, in part 0, the site-wide files);
+    every part knows every published briefing (the reused ones are excluded pages)."""
+    stale = [slug for slug in _slugs(rendered) if slug not in reused]
+    pages = {p: t for p, t in rendered.pages.items() if p.split("/", 1)[0] not in reused}
+    every = frozenset(_slugs(rendered))
+    return [replace(p, briefings=every)
+            for p in shard.plan(pages, stale, shard.job_count(jobs, len(stale)))]
+
+
+def _save(store: buildcache.Store, target: Path, docs: list[Any] | None,
+          rendered: Rendered) -> None:
+    """Entries for the briefings built, then the prune; a failure costs only the next build's
+    reuse (the site is built and swapped in already)."""
+    try:
+        store.save(target, docs, rendered.pages, rendered.site)
+        store.prune(rendered.site)
+    except OSError as exc:
+        logging.getLogger("briefsite.build").warning(
+            f"could not write the build cache in {store.dir}: {exc.strerror or exc}")
 
 
 def _start(workers: list[tuple[SpawnProcess, Connection]], root: Path, rendered: Rendered,

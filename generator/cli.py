@@ -86,6 +86,13 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--shard", type=_shard, default=None, metavar="I/N",
                        help="build only part I of N (0 <= I < N) into --site-dir, for "
                             "'briefsite merge' (shards may run on separate machines)")
+    build.add_argument("--cache", action=argparse.BooleanOptionalAction, default=True,
+                       help="reuse the built pages, search entries and checked content of "
+                            "briefings unchanged since an earlier build, kept in "
+                            ".briefsite-cache/build/ (default: on; an entry is used only when "
+                            "its hashes match, else rebuilt); --no-cache builds everything and "
+                            "neither reads nor writes the cache. --shard and --engine zensical "
+                            "build without it")
     build.add_argument("--quiet", "-q", action="store_true",
                        help="print nothing when the build succeeds (no summary line)")
     merge = sub.add_parser("merge", help="combine the parts of a sharded build into one site",
@@ -261,10 +268,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.shard is not None and args.site_dir is None:
             raise UsageError("--shard needs --site-dir: each shard's part goes to its own folder")
         built = build(args.project, site_dir=args.site_dir, strict=args.strict, jobs=args.jobs,
-                      shard_of=args.shard, progress=_on_terminal() and not args.quiet)
+                      shard_of=args.shard, progress=_on_terminal() and not args.quiet,
+                      cache=args.cache)
     if not args.quiet:
         what = "" if args.shard is None else f"part {args.shard[0]}/{args.shard[1]}: "
-        print(f"built {what}{_n(built.briefings, 'briefing')}, {_n(built.pages, 'page')} in "
+        reuse = ("" if built.reused is None else
+                 f" ({built.briefings - built.reused} rebuilt, {built.reused} reused)")
+        print(f"built {what}{_n(built.briefings, 'briefing')}{reuse}, {_n(built.pages, 'page')} in "
               f"{built.seconds:.1f} s → {_shown(built.target)}")
     return 0
 

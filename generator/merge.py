@@ -61,12 +61,15 @@ def _manifest(part: Path) -> dict[str, Any]:
     return data
 
 
-def merge_into(parts: Sequence[Path], dest: Path, *, move: bool = False) -> None:
+def merge_into(parts: Sequence[Path], dest: Path, *, move: bool = False,
+               reused: Sequence[tuple[Path, list[Any]]] = ()) -> list[Any] | None:
     """Write the site that ``parts`` make into the new folder ``dest`` (``move``: take the
-    parts' files instead of copying them; the parts are temporary)."""
+    parts' files instead of copying them; the parts are temporary). ``reused``: briefing
+    folders from the build cache (each put at ``dest/<its name>``, hard-linked) and their
+    search entries. Returns the merged search entries (None: no search index)."""
     manifests = read_manifests(parts)
     folders = [Path(m["folder"]) for m in manifests]
-    take = shutil.move if move else _copy
+    take = os.replace if move else _copy  # moved within one temporary folder: one file system
     for entry in sorted(os.listdir(folders[0])):
         if entry != MANIFEST:
             take(str(folders[0] / entry), str(dest / entry))
@@ -76,7 +79,22 @@ def merge_into(parts: Sequence[Path], dest: Path, *, move: bool = False) -> None
                 if (dest / slug).exists():
                     shutil.rmtree(dest / slug)
                 take(str(folder / slug), str(dest / slug))
-    _merge_search(folders, manifests[0]["pages"], dest)
+    for folder, _ in reused:
+        if (dest / folder.name).exists():
+            shutil.rmtree(dest / folder.name)
+        link_tree(folder, dest / folder.name)
+    return _merge_search(folders, manifests[0]["pages"], dest, [d for _, docs in reused for d in docs])
+
+
+def link_tree(src: Path, dst: Path) -> None:
+    """``dst`` as a copy of ``src`` made of hard links (copies where links are refused)."""
+    def link(a: str, b: str) -> None:
+        try:
+            os.link(a, b)
+        except OSError:
+            shutil.copy2(a, b)
+
+    shutil.copytree(src, dst, copy_function=link)
 
 
 def _copy(src: str, dst: str) -> None:
@@ -86,20 +104,23 @@ def _copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
-def _merge_search(folders: list[Path], pages: list[str], dest: Path) -> None:
+def _merge_search(folders: list[Path], pages: list[str], dest: Path,
+                  reused: list[Any]) -> list[Any] | None:
     indexes = [folder / SEARCH_INDEX for folder in folders]
     if not (dest / SEARCH_INDEX).is_file():
-        return  # no search plugin
+        return None  # no search plugin
     order = {url: i for i, url in enumerate(pages)}
     first = json.loads((dest / SEARCH_INDEX).read_text(encoding="utf-8"))
     docs = list(first["docs"])
     for path in indexes[1:]:
         if path.is_file():
             docs += json.loads(path.read_text(encoding="utf-8"))["docs"]
+    docs += reused
     docs.sort(key=lambda doc: order.get(doc["location"].split("#", 1)[0], len(order)))
     data = {"config": first["config"], "docs": docs}
     text = json.dumps(data, separators=(",", ":"), default=str)  # as Material's search writes it
     (dest / SEARCH_INDEX).write_bytes(text.encode("utf-8"))
+    return docs
 
 
 def merge_site(root: Path, parts: Sequence[Path], site_dir: Path) -> tuple[Path, int, int]:

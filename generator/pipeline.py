@@ -3,23 +3,32 @@
 Every adapter calls them: ``briefsite check`` calls ``load_site``; ``briefsite render``, the
 MkDocs plugin (and so ``briefsite build`` and ``serve``) call ``run`` and emit its pages their
 own way (a folder of Markdown, or MkDocs' generated files). ``cache`` is the optional
-incremental layer (``cache.SiteCache``): serve passes one so that an edit reloads and
-re-renders only what changed; a one-shot build passes none.
+incremental layer (``Reuse``): serve passes a ``cache.SiteCache`` so that an edit reloads and
+re-renders only what changed; ``briefsite build`` a ``buildcache.Store`` (briefings unchanged
+since a previous build are neither re-verified nor re-rendered); ``check`` passes none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple, Protocol
 
-from .briefing import load_briefing
+from jinja2 import Environment
+
+from .briefing import Briefing, load_briefing
 from .errors import ContentError, Problem
 from .project import Site, assemble, checked_trees, content_folders, load_config
 from .render import environment, render_site
 
-if TYPE_CHECKING:
-    from .cache import SiteCache
+
+class Reuse(Protocol):
+    """What an incremental layer provides: ``load_briefing`` and ``render_site`` that may
+    reuse earlier results."""
+
+    def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]: ...
+
+    def render(self, site: Site, env: Environment) -> dict[str, str]: ...
 
 
 class Rendered(NamedTuple):
@@ -29,7 +38,7 @@ class Rendered(NamedTuple):
     pages: dict[str, str]
 
 
-def load_site(root: Path, cache: SiteCache | None = None,
+def load_site(root: Path, cache: Reuse | None = None,
               progress: Callable[[int, int, int], None] | None = None) -> tuple[Site | None, list[Problem]]:
     """Load, validate and verify the whole project: the site, or ``None`` and every problem.
 
@@ -54,13 +63,14 @@ def load_site(root: Path, cache: SiteCache | None = None,
     return site, []
 
 
-def run(root: Path, cache: SiteCache | None = None) -> Rendered:
+def run(root: Path, cache: Reuse | None = None) -> Rendered:
     """Check everything, then render every page; ``ContentError`` carries every problem."""
     site, problems = load_site(root, cache)
     if site is None:
         raise ContentError(problems)
     env = environment(root)  # templates/ shadow the shipped defaults
-    if cache:
-        env.bytecode_cache = cache.templates
+    templates = getattr(cache, "templates", None)  # serve keeps compiled templates
+    if templates is not None:
+        env.bytecode_cache = templates
     pages = cache.render(site, env) if cache else render_site(site, env)
     return Rendered(site, pages)

@@ -24,12 +24,14 @@ from mkdocs.structure.nav import Navigation
 
 from . import mkdocs_parts as parts
 from . import outdir
+from .briefing import Briefing
 from .cache import Rebuild, SiteCache
 from .emit import write_files
 from .errors import ContentError, Problem
-from .export import each_file
+from .export import briefing_json, each_file
 from .mkdocs_parts import PageMemory
 from .pipeline import Rendered, run
+from .project import SiteConfig
 from .render import mkdocs_settings
 from .shard import Part
 
@@ -137,11 +139,15 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
             parts.merge_search_index(config, self._rebuilt, self.page_urls)
         if self.rendered is not None:  # not pages: made and written one at a time, only now
             site = self.rendered.site
-            exports = (self.cache.exports(site, site_dir=site_dir if self.dirty else None)
-                       if self.cache else each_file(site))
             part = self.part
-            write_files(site_dir, exports if part is None else
-                        ((rel, text) for rel, text in exports if part.owns(rel)))
+            if part is None:
+                write_files(site_dir, self.cache.exports(site, site_dir=site_dir if self.dirty else None)
+                            if self.cache else each_file(site))
+            else:  # another part's (or a cached) briefing's JSON is not even made
+                def text(b: Briefing, config: SiteConfig) -> str:
+                    return briefing_json(b, config) if part.owns(f"{b.slug}/briefing.json") else ""
+                write_files(site_dir, ((rel, t) for rel, t in each_file(site, text)
+                                       if part.owns(rel)))
 
     def on_build_error(self, error: Exception) -> None:
         self.rebuild.forget()  # pages of this build may be unwritten: the next one is full

@@ -55,7 +55,7 @@ def test_render_writes_markdown_tree(tmp_path: Path) -> None:
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
     assert written == ["demo/index.md", "demo/numbers.md", "demo/reactions.md", "demo/sources.md",
                        "demo/timeline.md", "demo/who.md", "index.md"]
-    assert (out / "demo/numbers.md").read_text().startswith("Demo: troops")
+    assert (out / "demo/numbers.md").read_text().lstrip("\n").startswith("Demo: troops")
     assert not list(tmp_path.glob(".out.new-*"))
 
 

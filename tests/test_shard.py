@@ -52,20 +52,20 @@ def _redate(root: Path, slug: str, date: str) -> None:
 
 
 def test_a_briefings_pages_do_not_change_when_other_briefings_do(site: Path) -> None:
-    out = build_site(site, site_dir=site.parent / "one")
+    out = build_site(site, site_dir=site.parent / "one", cache=False)
     before = tree_bytes(out / "briefing-0001")
     home = (out / "index.html").read_bytes()
     corpus.write_briefing(site / "content", 4, FACTS)  # a new briefing
     _redate(site, "briefing-0002", "2030-01-02")  # now first after the named one: order changes
-    build_site(site, site_dir=out)
+    build_site(site, site_dir=out, cache=False)  # the cache would reuse it: built here
     assert (out / "briefing-0004/index.html").is_file()
     assert (out / "index.html").read_bytes() != home  # the home page did change
     assert tree_bytes(out / "briefing-0001") == before
 
 
 def test_parallel_build_is_byte_identical(site: Path) -> None:
-    one = build_site(site, site_dir=site.parent / "one", jobs=1)
-    three = build_site(site, site_dir=site.parent / "three", jobs=3)
+    one = build_site(site, site_dir=site.parent / "one", jobs=1, cache=False)
+    three = build_site(site, site_dir=site.parent / "three", jobs=3, cache=False)
     assert (one / "sitemap.xml").read_text(encoding="utf-8").count("<url>") == 25
     assert tree_bytes(three) == tree_bytes(one)
     assert not list(site.parent.glob(".three.*"))  # the workers' folders are gone
@@ -143,7 +143,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_site(
     template.write_text(template.read_text(encoding="utf-8") +
                         f'{{% if b.slug == "{victim}" %}}\n[gone](no-such-page.md)\n{{% endif %}}\n',
                         encoding="utf-8")
-    assert main(["-C", str(site), "build", "--jobs", "2", "--site-dir", str(out)]) == 1
+    assert main(["-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out)]) == 1
     err = capsys.readouterr().err
     assert f"{victim}/who.md" in err and "no-such-page.md" in err, err  # the worker's warning
     assert "Traceback" not in err
@@ -155,7 +155,8 @@ def test_summary_line_and_quiet(site: Path, capsys: pytest.CaptureFixture[str]) 
     out = str(site.parent / "site")
     assert main(["-C", str(site), "build", "--jobs", "1", "--site-dir", out]) == 0
     line = capsys.readouterr().out.strip()
-    assert re.fullmatch(r"built 4 briefings, 25 pages in \d+\.\d s → .*site/", line), line
+    assert re.fullmatch(r"built 4 briefings \(4 rebuilt, 0 reused\), 25 pages in \d+\.\d s → .*site/",
+                        line), line
     assert main(["-C", str(site), "build", "--jobs", "1", "--quiet", "--site-dir", out]) == 0
     assert capsys.readouterr().out == ""
 
@@ -183,7 +184,7 @@ def _children(pid: int) -> set[int]:
 def test_ctrl_c_ends_the_workers_and_keeps_the_site(site: Path) -> None:
     out = build_site(site, site_dir=site.parent / "site", jobs=1)
     kept = tree_bytes(out)
-    proc = _cli("-C", str(site), "build", "--jobs", "2", "--site-dir", str(out))
+    proc = _cli("-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out))
     seen: set[int] = set()
     with hang_guard(120):  # multiprocessing's resource tracker, then the worker
         while len(seen) < 2 and proc.poll() is None:
@@ -202,7 +203,8 @@ def test_ctrl_c_ends_the_workers_and_keeps_the_site(site: Path) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc")
 def test_ctrl_c_prints_no_traceback(site: Path) -> None:
-    proc = _cli("-C", str(site), "build", "--jobs", "2", "--site-dir", str(site.parent / "s"))
+    proc = _cli("-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir",
+                str(site.parent / "s"))
     seen: set[int] = set()
     with hang_guard(120):
         while len(seen) < 2 and proc.poll() is None:
