@@ -71,6 +71,10 @@ def name_sources(text: str, labels: Mapping[str, str]) -> str:
 class References:
     """The numbered references of one page, in the order they are first cited.
 
+    A claim's citations make one reference (one marker, one note listing each source and
+    passage, as Wikipedia bundles citations): a takeaway resting on five passages carries one
+    marker, not five, and its preview shows all five. The same citations cited again reuse it.
+
     Args:
         sources: The briefing's sources by id.
         labels: Reader labels by source id.
@@ -80,27 +84,29 @@ class References:
     def __init__(self, sources: Mapping[str, Source], labels: Mapping[str, str],
                  sources_page: str = "sources.md") -> None:
         self.sources, self.labels, self.sources_page = sources, labels, sources_page
-        self._keys: dict[tuple[str, str], str] = {}
+        self._keys: dict[tuple[tuple[str, str], ...], str] = {}
 
-    def marker(self, citation: Citation) -> str:
-        """The footnote marker for ``citation`` (the same one for the same source and passage)."""
-        key = (citation.source, " ".join((citation.excerpt or "").split()))
+    def markers(self, citations: Iterable[Citation]) -> str:
+        """The one marker for these citations ('' for none): each distinct source and passage
+        once, in order."""
+        key = tuple(dict.fromkeys((c.source, " ".join((c.excerpt or "").split()))
+                                  for c in citations))
+        if not key:
+            return ""
         if key not in self._keys:
             self._keys[key] = f"ref-{len(self._keys) + 1}"
         return f"[^{self._keys[key]}]"
 
-    def markers(self, citations: Iterable[Citation]) -> str:
-        """Markers for every citation, one per distinct source and passage, in order."""
-        return "".join(dict.fromkeys(self.marker(c) for c in citations))
-
     def definitions(self) -> str:
         """The footnote definitions of every reference cited on the page ('' when none), under
-        a heading search leaves out (the list repeats headlines: it would outrank the page)."""
-        lines = [f"[^{name}]: {self.describe(source, excerpt)}"
-                 for (source, excerpt), name in self._keys.items()]
+        a heading search leaves out (the list repeats headlines: it would outrank the page).
+        A reference of several passages gives each its own paragraph of the note."""
+        lines = [f"[^{name}]: " + "\n\n    ".join(self.describe(source, excerpt)
+                                                  for source, excerpt in key)
+                 for key, name in self._keys.items()]
         if not lines:
             return ""
-        return "\n\n## References {: #references data-search-exclude }\n\n" + "\n".join(lines)
+        return "\n\n## References {: #references data-search-exclude }\n\n" + "\n\n".join(lines)
 
     def describe(self, source_id: str, excerpt: str = "") -> str:
         """One reference as safe Markdown: label, headline, author, date, passage, link."""

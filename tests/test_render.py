@@ -271,3 +271,23 @@ def test_a_title_like_key_value_keeps_its_kicker(title: str) -> None:
     page = no_meta_data(f"{title}\n{{: .bs-kicker }}\n\n# Who\n")
     body, meta = get_data(page)
     assert meta == {} and body.startswith(title)
+
+
+def test_a_claims_citations_make_one_reference_listing_each_passage() -> None:
+    """Bundled citations: one marker per claim (not one per passage), its note listing every
+    source and passage as a paragraph of its own; the same citations again reuse the marker."""
+    rendered = run(KURSK)
+    b = rendered.site.published[0]
+    page = rendered.pages["kursk/index.md"]
+    html_page = markdown.markdown(page, extensions=["attr_list", "footnotes", "tables", "admonition"])
+    for t in b.meta.takeaways:
+        passages = {(c.source, " ".join((c.excerpt or "").split())) for c in t.citations}
+        line = next(line for line in page.splitlines() if line.startswith("- ") and
+                    html.unescape(re.sub(r"\\\\(.)", r"\1", line)).find(t.text[:40]) >= 0)
+        (marker,) = re.findall(r"\[\^(ref-\d+)\]", line)
+        note = re.search(rf'<li id="fn:{marker}">(.*?)</li>', html_page, re.S)
+        assert note is not None
+        assert note.group(1).count("About this source") == len(passages) > 0
+        assert note.group(1).count("<p>") == len(passages)
+    assert len(set(re.findall(r"^\[\^(ref-\d+)\]:", page, re.M))) == len(
+        re.findall(r"^\[\^ref-\d+\]:", page, re.M))  # each reference defined once
