@@ -139,6 +139,8 @@ def _timed_build(project: Path, opts: dict) -> dict:
     t0 = time.perf_counter()
     import inspect
     cold = {"cache": False} if "cache" in inspect.signature(gb.build_site).parameters else {}
+    if "jobs" in inspect.signature(gb.build_site).parameters:  # bench/run.py --jobs
+        cold["jobs"] = int(os.environ.get("BENCH_JOBS", "1"))
     gb.build_site(project, site_dir=site_dir, **cold)  # a cold build, whatever a cache holds
     total = time.perf_counter() - t0
     pages = list(site_dir.rglob("*.html"))
@@ -580,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stages", default="check,render,build,mkdocs,serve",
                    help="comma-separated: check, render, build, mkdocs (plain MkDocs, the "
                         "baseline), serve")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="processes of the build stage (briefsite build --jobs N; default 1)")
     p.add_argument("--serve-size", type=int, default=100, help="briefings in the served site")
     p.add_argument("--serve-edits", type=int, default=3, help="edits timed while serving")
     p.add_argument("--quick", action="store_true", help="sizes 10,30, one run, no serve")
@@ -603,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         p.error(f"unknown stage(s): {', '.join(sorted(unknown))}")
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0", BENCH_JOBS=str(args.jobs))
     if args.pythonpath:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [args.pythonpath, env.get("PYTHONPATH")]))
 
