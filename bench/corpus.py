@@ -287,7 +287,7 @@ def briefing(index: int, facts: int = DEFAULT_FACTS, seed: int = 1) -> dict[str,
         if i == 0:  # the texts' "“…,” an official said": the speaker of the quotes
             w("    aliases: [an official said]")
         w(f"    kind: {kind}")
-        w(f"    role: {_q(' '.join(_sentence(rng)[:6]))}")
+        w(f"    role: {_q(' '.join(_plain(rng)[:6]))}")  # a claim: no number its passages lack
         if rng.random() < 0.5:
             w(f"    affiliation: {_q(_name(rng, 2))}")
         if rng.random() < 0.6:
