@@ -367,6 +367,8 @@ class Prominence(str, Enum):
 class Actor(Model):
     """A person, organisation or state that appears in the briefing."""
 
+    CLAIM: ClassVar[str | None] = "role"  # who they are in this story is shown as reported fact
+
     id: Slug = Field(description="Id used by events, figures, quotes and reactions.")
     name: Text = Field(description="Name as readers know it.")
     aliases: list[Text] = Field(default_factory=list, max_length=MAX_REFS, description=(
