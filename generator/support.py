@@ -17,6 +17,7 @@ from . import claimtext as ct
 from .dates import FuzzyDate
 from .errors import Problem
 from .load import Document
+from .model import Actor
 from .sourcetext import SourceIndex
 from .walk import Claim, Walk, kind_of
 
@@ -94,6 +95,8 @@ class _Context:
     def check_field(self, doc: Document, claim: Claim, field: str, text: str) -> Problem | None:
         path, item, refs = claim
         items = ct.extract(text, self.names)
+        if isinstance(item, Actor):  # an actor's role naming the actor itself is its subject
+            items = [i for i in items if not (i.kind == "actor" and item.id in i.key)]  # type: ignore[operator]
         if not items:
             return None
         cites = getattr(item, "citations", None)

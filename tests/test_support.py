@@ -177,3 +177,31 @@ def test_several_passages_of_one_source_support_a_claim_together(tmp_path: Path)
                                          "content/demo/sources/art.txt": text})
     assert [(p.path, p.line) for p in load_briefing(root / "content/demo", root)[1]] == [
         ("content/demo/briefing.yaml", 7)]
+
+
+def _actors(tmp_path: Path, role: str, citation: str) -> list[tuple[str, int, int]]:
+    text = "On Monday something happened. General Park said 1,200 were hurt. Seoul protested.\n"
+    actors = ("actors:\n"
+              "  - id: park\n    name: General Park\n    kind: person\n"
+              f"    role: {role}\n    side: south\n    citations:\n{citation}"
+              "  - id: seoul\n    name: Seoul\n    kind: state\n    role: A capital\n"
+              "    side: south\n    citations: [art]\n")
+    root = build_tree(tmp_path, {**MINIMAL, "content/demo/actors.yaml": actors,
+                                 "content/demo/sources/art.txt": text})
+    _, problems = load_briefing(root / "content/demo", root)
+    return [(p.path, p.line, p.col) for p in problems if not p.warning]
+
+
+@pytest.mark.parametrize("role, citation, refused", [
+    # a number in the role must be in a cited passage; a bare source id supports nothing
+    ("Counted 1,200 wounded", "      - art\n", True),
+    ("Counted 1,200 wounded", "      - source: art\n        excerpt: General Park said 1,200 were hurt\n", False),
+    ("Counted 3,000 wounded", "      - source: art\n        excerpt: General Park said 1,200 were hurt\n", True),
+    # another actor named in the role needs a passage naming it; the actor itself does not
+    ("Spoke for Seoul", "      - source: art\n        excerpt: General Park said 1,200 were hurt\n", True),
+    ("Spoke for Seoul", "      - source: art\n        excerpt: Seoul protested\n", False),
+    ("General Park leads the army", "      - art\n", False),
+])
+def test_an_actors_role_is_a_claim(tmp_path: Path, role: str, citation: str, refused: bool) -> None:
+    problems = _actors(tmp_path, role, citation)
+    assert problems == ([("content/demo/actors.yaml", 5, 11)] if refused else [])
