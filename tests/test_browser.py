@@ -685,7 +685,9 @@ changelog:
     affiliation: {_q('Aff '+PAYLOAD)}
     country: {_q('Country '+PAYLOAD)}
     side: north-korea
-    citations: [art]
+    citations:
+      - source: art
+        excerpt: {_q(PAYLOAD)}
 """,
  "content/evil/timeline.yaml": f"""events:
   - id: e1
