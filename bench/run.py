@@ -107,6 +107,8 @@ def _child(stage: str, project: Path, opts: dict) -> dict:
     # CPU time of the stage (steadier than wall time); a stage with untimed setup gives its own
     out["cpu_s"] = out.pop("cpu_s_stage", time.process_time() - cpu0)
     out["peak_rss_mb"] = _rss_mb()                # when other work shares the cores
+    # the largest of the processes it started (--jobs N: the build's workers), 0 without any
+    out["workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return out
 
 
@@ -527,7 +529,10 @@ def report(results: dict) -> str:
                      _fmt(pm["seconds"]) if pm else "–",
                      f"{b['seconds'] / pm['seconds']:.2f}" if b and pm else "–"]
             cells += ([_fmt(b[k]) for k in ("content_s", "mkdocs_read_s", "mkdocs_write_s", "other_s")]
-                      + [_fmt(b["peak_rss_mb"], 0), str(b["html_pages"]), _fmt(b["site_mb"], 0)]
+                      + [_fmt(b["peak_rss_mb"], 0)
+                         + (f" (workers {_fmt(b['workers_peak_rss_mb'], 0)})"
+                            if b.get("workers_peak_rss_mb") else ""),
+                         str(b["html_pages"]), _fmt(b["site_mb"], 0)]
                       if b else ["–"] * 7)
             cells.append(f"{min(loads):.2f}–{max(loads):.2f}" if loads else "–")
             lines.append("| " + " | ".join(cells) + " |")
