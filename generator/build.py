@@ -59,6 +59,7 @@ class Built(NamedTuple):
     reused: int | None = None
 
 KEPT = "the previous site was left as it was"
+LOCAL_PARTS = "parts of one local build"  # their manifests' inputs: ``shard.input_hash`` is for --shard
 
 
 def mkdocs_config(root: Path, site_dir: Path | None = None, *, strict: bool | None = None,
@@ -224,8 +225,8 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
     warned = _Collect()  # MkDocs' warnings, also those the workers send back
     logging.getLogger("mkdocs").addHandler(warned)
     try:
-        inputs = store.inputs() if store is not None else shard.input_hash(root)
-        folders = _build_parts(root, rendered, parts, work, strict, progress, inputs)
+        # the parts come from this one run and merge here: no input hash to compare them by
+        folders = _build_parts(root, rendered, parts, work, strict, progress, LOCAL_PARTS)
         with user_error(root, KEPT):
             site = work / "site"
             site.mkdir()

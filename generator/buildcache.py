@@ -76,7 +76,6 @@ class Store:
         self.dir = root / CACHE / FOLDER
         self.keys: dict[str, str] = {}  # slug → key, of every briefing this build looked up
         self.hits: dict[str, Entry] = {}  # slug → the entry reused
-        self.rejected: dict[str, str] = {}  # slug → why its entry was not used
 
     def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
         """The briefing from its entry (nothing re-read or re-verified), else ``load_briefing``."""
@@ -100,14 +99,6 @@ class Store:
             pages.update(dict.fromkeys(self.hits[slug].pages, ""))
         return pages
 
-    def inputs(self) -> str:
-        """A hash of this build's inputs (the parts' manifests), from the keys already made:
-        what ``shard.input_hash`` gives, without reading content/ a second time."""
-        h = hashlib.sha256(self.shared.encode())
-        for slug, key in sorted(self.keys.items()):
-            h.update(f"\n{slug} {key}".encode("utf-8", "surrogateescape"))
-        return h.hexdigest()
-
     def reused(self, site: Site) -> list[Entry]:
         """The entries of the published briefings this build reuses, in the site's order."""
         return [self.hits[b.slug] for b in site.published if b.slug in self.hits]
@@ -120,41 +111,34 @@ class Store:
             entry = _checked(folder, key, slug)
         except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError,
                 ImportError, TypeError, KeyError, IndexError) as exc:
-            self.rejected[slug] = f"{folder.name[:12]}: {exc}"
             log.info(f"build cache: entry {folder} of {slug} rejected ({exc}); rebuilding it")
             shutil.rmtree(folder, ignore_errors=True)
             return None
         return entry
 
     def save(self, site_dir: Path, docs: list[Any] | None, pages: Iterable[str],
-             site: Site) -> int:
+             site: Site) -> None:
         """Write an entry for every published briefing built (not reused) by this build, from
-        the built ``site_dir`` and search ``docs``; returns how many were written."""
+        the built ``site_dir`` and search ``docs``."""
         by_slug: dict[str, list[Any]] = {}
         for doc in docs or []:
             by_slug.setdefault(_top(doc["location"]), []).append(doc)
         paths: dict[str, list[str]] = {}
         for path in pages:
             paths.setdefault(path.split("/", 1)[0], []).append(path)
-        written = 0
         self.dir.mkdir(parents=True, exist_ok=True)
         for b in site.published:
             key = self.keys.get(b.slug)
             if key is not None and b.slug not in self.hits and (site_dir / b.slug).is_dir():
                 _write(self.dir, key, b, site_dir / b.slug, by_slug.get(b.slug, []),
                        sorted(paths.get(b.slug, [])))
-                written += 1
-        return written
 
-    def prune(self, site: Site) -> int:
+    def prune(self, site: Site) -> None:
         """Remove every entry (and temporary folder) this build neither used nor wrote."""
         kept = {self.keys[b.slug] for b in site.published if b.slug in self.keys}
-        removed = 0
         for child in self.dir.iterdir() if self.dir.is_dir() else ():
             if child.name not in kept:
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
-                removed += 1
-        return removed
 
 
 def _top(location: str) -> str:

@@ -111,15 +111,12 @@ class SiteCache:
         self.changed = None if everything else changed
         return pages
 
-    def exports(self, site: Site, *, keep: bool = True,
-                site_dir: Path | None = None) -> Iterator[tuple[str, str]]:
-        """``export.each_file`` after ``render``, one ``(path, text)`` at a time.
-
-        ``keep``: remember each briefing's JSON and reuse it while the briefing is unchanged
-        (serving); a one-shot build passes False so no export outlives its writing.
+    def exports(self, site: Site, *, site_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+        """``export.each_file`` after ``render``, one ``(path, text)`` at a time; each
+        briefing's JSON is remembered and reused while the briefing is unchanged.
         ``site_dir``: leave out the files that hold there what this cache last gave for them.
         """
-        files = self._exports_of(site, keep)
+        files = self._exports_of(site)
         if site_dir is None:
             return files
         return self._unwritten(files, site_dir)
@@ -132,14 +129,12 @@ class SiteCache:
             yield rel, text
             self._written[rel] = text  # once written (the caller asks for the next one)
 
-    def _exports_of(self, site: Site, keep: bool) -> Iterator[tuple[str, str]]:
+    def _exports_of(self, site: Site) -> Iterator[tuple[str, str]]:
         def briefing_text(b: Briefing, config: SiteConfig) -> str:
             key = self._pages[b.slug][0]
             cached = self._exports.get(b.slug)
             if cached is None or cached[0] != key:
-                cached = (key, briefing_json(b, config))
-                if keep:
-                    self._exports[b.slug] = cached
+                cached = self._exports[b.slug] = (key, briefing_json(b, config))
             return cached[1]
 
         return each_file(site, briefing_text)

@@ -10,7 +10,6 @@ every shard of a CI matrix computes the same one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -18,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .paths import files_under, real_root
+from .buildkey import Hasher
+from .paths import real_root
 
 MANIFEST = "briefsite-part.json"
 FORMAT = 1
@@ -90,21 +90,14 @@ def job_count(jobs: int | None, briefings: int) -> int:
 def input_hash(root: Path) -> str:
     """SHA-256 of everything a build reads from the project: content/, templates/,
     site_config/ and mkdocs.yml (names and bytes), so parts of different inputs never merge."""
-    digest = hashlib.sha256()
+    hasher = Hasher()
     base = real_root(root)
     for name in INPUTS:
         if (root / name).is_dir():
-            for rel, path in sorted(files_under(root / name, base)):
-                _add(digest, f"{name}/{rel}", path.read_bytes())
+            hasher.tree(name, root / name, base)
     if (root / "mkdocs.yml").is_file():
-        _add(digest, "mkdocs.yml", (root / "mkdocs.yml").read_bytes())
-    return digest.hexdigest()
-
-
-def _add(digest: hashlib._Hash, name: str, data: bytes) -> None:
-    for chunk in (name.encode("utf-8"), data):
-        digest.update(len(chunk).to_bytes(8, "big"))
-        digest.update(chunk)
+        hasher.add("mkdocs.yml", (root / "mkdocs.yml").read_bytes())
+    return hasher.hexdigest()
 
 
 def manifest(part: Part, inputs: str, page_urls: list[str]) -> str:
