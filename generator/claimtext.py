@@ -110,8 +110,9 @@ class Facts:
         if key[0] == "season":
             _, name, year = key
             months = SEASON_MONTHS[name] if name != "winter" else ()
-            return (name, year) in self.seasons or ("autumn" if name == "fall" else "fall", year) in \
-                self.seasons or any(d[0] == year and d[1] in months for d in self.dates)
+            same = {"fall": "autumn", "autumn": "fall"}.get(name, name)  # two names, one season
+            return (name, year) in self.seasons or (same, year) in self.seasons or \
+                any(d[0] == year and d[1] in months for d in self.dates)
         return any(_covers(d, key) for d in self.dates)
 
 

@@ -82,6 +82,16 @@ def test_a_date_is_supported_only_at_the_precision_the_passage_states() -> None:
     assert supported("in 2024", "the treaty of June 2024")
 
 
+@pytest.mark.parametrize("claim, passage, ok", [
+    ("in fall 2024", "It happened in autumn 2024.", True),
+    ("in autumn 2024", "It happened in fall 2024.", True),
+    ("in spring 2024", "It happened in fall 2024.", False),  # another season is not stated
+    ("in winter 2024", "It happened in autumn 2024.", False),
+])
+def test_fall_and_autumn_are_one_season_and_no_other(claim: str, passage: str, ok: bool) -> None:
+    assert supported(claim, passage) is ok
+
+
 def test_actors_by_name_alias_and_abbreviation() -> None:
     assert supported("Kim Jong Un spoke", "Kim said")
     assert supported("Kim spoke", "North Korean leader Kim Jong Un said")
