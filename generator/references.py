@@ -108,8 +108,8 @@ class References:
             return ""
         return "\n\n## References {: #references data-search-exclude }\n\n" + "\n\n".join(lines)
 
-    def describe(self, source_id: str, excerpt: str = "") -> str:
-        """One reference as safe Markdown: label, headline, author, date, passage, link."""
+    def line(self, source_id: str) -> str:
+        """The source as safe Markdown: label, headline, author, date."""
         s = self.sources[source_id]
         parts = [f"**{md(self.labels[source_id])}**"]
         if s.title and s.title != self.labels[source_id]:
@@ -118,7 +118,11 @@ class References:
             parts.append(md(s.author))
         if s.published:
             parts.append(md(s.published.label))
-        text = ", ".join(parts) + "."
+        return ", ".join(parts) + "."
+
+    def describe(self, source_id: str, excerpt: str = "") -> str:
+        """One reference as safe Markdown: ``line``, the cited passage, a link to the source."""
+        text = self.line(source_id)
         if excerpt:
             text += f" Cited passage: “{md(excerpt)}”"
         return f"{text} [About this source]({url(self.sources_page + '#source-' + source_id)})"

@@ -165,11 +165,6 @@ def nav(site: Site) -> list[Any]:
         for b in site.published]
 
 
-def side_label(slug: str) -> str:
-    """``north-korea`` → ``North Korea``."""
-    return " ".join(word.capitalize() for word in slug.split("-"))
-
-
 class Helpers:
     """Functions templates call for one briefing; every string returned is safe Markdown."""
 
@@ -228,7 +223,7 @@ class Helpers:
 
     def describe(self, source_id: str) -> str:
         """The source's reference line: label, headline, author, date (safe Markdown)."""
-        return self.refs.describe(source_id).rsplit(" [About this source]", 1)[0]
+        return self.refs.line(source_id)
 
     def actor(self, actor_id: str) -> str:
         """Link to an actor on the Who page."""
@@ -278,10 +273,6 @@ class Helpers:
         """``from about 1,200 (United States) to about 4,000 (Volodymyr Zelenskyy; South Korea)``."""
         return md(self.spread(figure).says())
 
-    def quotes_by(self, actor_id: str) -> list[Any]:
-        """Quotes whose speaker is the actor."""
-        return [q for q in self.b.quotes if q.speaker == actor_id]
-
     def events_with(self, actor_id: str) -> list[Any]:
         """Timeline events the actor took part in, chronologically."""
         return [e for e in self.b.timeline if actor_id in e.actors]
@@ -293,22 +284,6 @@ class Helpers:
     def estimates_by(self, actor_id: str) -> list[tuple[Figure, Any]]:
         """(figure, estimate) pairs the actor made."""
         return [(f, e) for f in self.b.figures for e in f.estimates if actor_id in e.estimators]
-
-    def by_side(self) -> list[tuple[str, list[Any]]]:
-        """Actors grouped by side, groups and members in name order."""
-        groups: dict[str, list[Any]] = defaultdict(list)
-        for a in self.b.actors:
-            groups[a.side].append(a)
-        return [(side_label(s), sorted(groups[s], key=lambda a: a.name.casefold()))
-                for s in sorted(groups)]
-
-    def reactions_grouped(self) -> list[tuple[str, list[Any]]]:
-        """Reactions grouped by the actor's country (or side), in name order."""
-        groups: dict[str, list[Any]] = defaultdict(list)
-        for r in self.b.reactions:
-            actor = self.b.actor[r.actor]
-            groups[actor.country or side_label(actor.side)].append(r)
-        return [(g, groups[g]) for g in sorted(groups)]
 
     def cited_by(self, source_id: str) -> list[tuple[Fact, Citation]]:
         """Facts citing the source, with the citation (for its excerpt)."""
@@ -341,10 +316,6 @@ class Helpers:
             if fact not in bucket:
                 bucket.append(fact)
         return list(passages.items()), whole
-
-    def coverage(self) -> list[tuple[Fact, list[bool]]]:
-        """Coverage matrix rows: each fact and, per source, whether it cites it."""
-        return [(f, [s.id in f.source_ids for s in self.b.sources]) for f in self.b.facts]
 
     def single_sourced(self) -> list[Fact]:
         """Facts resting on one source."""

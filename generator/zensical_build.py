@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from . import emit, mkdocs_defaults, outdir
-from .build import Built
+from .build import KEPT, Built
 from .chars import for_terminal
 from .errors import BuildError, user_error
 from .export import each_file
@@ -38,7 +38,6 @@ VERSION = "0.0.73"  # the newest that installs without zensical-ui (not on every
 INSTALL_HINT = (f"install it with: pip install 'briefsite[zensical]' (Zensical {VERSION}), "
                 "or build with the default engine: briefsite build")
 TIMEOUT = 900  # seconds for one Zensical build
-KEPT = "the previous site was left as it was"
 # What a project's mkdocs.yml may set for Zensical; the rest (plugins, hooks, validation,
 # docs_dir, nav) belongs to MkDocs or is set by briefsite.
 CARRIED = ("theme", "extra_css", "extra_javascript", "extra", "markdown_extensions", "site_url",
