@@ -21,7 +21,8 @@ from typing import Any
 
 from . import model as m
 from .errors import Problem
-from .load import Document, PathKey, parse_yaml
+from .load import Document, PathKey, load_yaml, parse_yaml
+from .paths import real_root
 
 # What `briefsite new` writes for the editor to replace (scaffold.py writes these).
 PLACEHOLDER_SUMMARY = "Draft briefing. Replace this with a one-paragraph summary."
@@ -108,8 +109,7 @@ def _unrecorded(root: Path, committed_path: str, slug: str, meta: m.BriefingMeta
             (before.data.get("changelog") or []) != now["changelog"]:
         return []
     rel = f"content/{slug}/briefing.yaml"
-    text = (root / rel).read_text(encoding="utf-8")
-    doc, _ = parse_yaml(text, rel)
+    doc, _ = load_yaml(root / rel, rel, root=real_root(root))  # confined, as every content read
     at = doc.pos(("last_updated",)) if doc is not None else None
     return [Problem(rel, at.line if at else 0, at.col if at else 0, (
         f"briefing '{slug}' changed since the last commit, but last_updated "

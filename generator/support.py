@@ -143,12 +143,12 @@ class _Hints:
         if self._sentences is None:
             self._sentences = []
             for sid in self.index.ids:
-                for sentence in _SENTENCE.split(self.index.text(sid)):
-                    if sentence.strip():
-                        facts = self.ctx.facts(sentence.strip(), sid)
+                for sentence in map(str.strip, _SENTENCE.split(self.index.text(sid))):
+                    if sentence:
+                        facts = self.ctx.facts(sentence, sid)
                         for key in _keys_of_facts(facts):
                             self._postings.setdefault(key, []).append(len(self._sentences))
-                        self._sentences.append((sid, sentence.strip(), facts))
+                        self._sentences.append((sid, sentence, facts))
         return self._sentences
 
     def hint(self, missing: Sequence[ct.Item], cited: Sequence[str], analysis: bool) -> str:
@@ -172,7 +172,7 @@ class _Hints:
         return f"source '{sid}' states it{which}: \"{shown}\"; cite that passage as an excerpt{mark}"
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])[\"'\u201d]?\s+(?=[\"'\u201c(A-Z0-9])|\n")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'\u201d]?\s+(?=[\"'\u201c(A-Z0-9])")  # texts are normalised: no newline
 
 
 def _keys_of_facts(facts: ct.Facts) -> Iterable[object]:

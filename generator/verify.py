@@ -157,9 +157,8 @@ def _trigrams(text: str) -> set[str]:
 
 
 def unknown_id(doc: Document, path: PathKey, kind: str, value: str,
-               known: Sequence[str] | KnownIds) -> Problem:
+               ids: KnownIds) -> Problem:
     """A problem for a reference to an id that does not exist, with the closest known ids."""
-    ids = known if isinstance(known, KnownIds) else KnownIds(known)
     close = ids.close(value)
     hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else (
         f"known: {ids.listed}" if ids.known else f"no {kind}s are defined")
