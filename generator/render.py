@@ -306,6 +306,16 @@ class Helpers:
             anchor = f"#figure-{fact.figure}"
         return url(page + anchor)
 
+    def fact_links(self, facts: list[Fact]) -> str:
+        """``[event](timeline.md#event-x), [quote](who.md#actor-y)``: where each fact is shown."""
+        return ", ".join(f"[{f.kind}]({self.fact_link(f)})" for f in facts)
+
+    def said(self, q: Any) -> str:
+        """Who said a quote and when, after its words: attribution, context, date, references."""
+        how = f"As the source puts it: “{md(q.attribution)}”. " if q.attribution else ""
+        when = f" ({md(q.date.label)})" if q.date else ""
+        return f"{how}{self.prose(q.context)}{when}{self.cite(q.citations)}"
+
     def passages(self, source_id: str) -> tuple[list[tuple[str, list[Fact]]], list[Fact]]:
         """What the source contributed: each cited passage once with the facts citing it, and
         the facts citing the source as a whole."""
