@@ -222,9 +222,20 @@ def _shown_in_code(markdown_text: str) -> list[str]:
     return Codes(markdown.markdown(markdown_text, extensions=EXTENSIONS)).codes
 
 
+# Python-Markdown's HTML preprocessor reads the whole page with html.parser, which takes
+# "&#xa" or "&#10" without its ";" for a character reference and hands it back with one added,
+# before any code span is seen: "`&#xa`" shows "&#xa;". No code span can prevent it, so the
+# property leaves such values out (an unterminated numeric reference in a file name or id).
+_UNTERMINATED_REF = re.compile(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+)(?![0-9a-fA-F;])")
+
+
+def _codeable(value: str) -> bool:
+    return chars.hidden(value) is None and bool(value.strip()) and not _UNTERMINATED_REF.search(value)
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")), min_size=1)
-       .filter(lambda s: chars.hidden(s) is None and s.strip()))
+       .filter(_codeable))
 def test_code_filter_shows_any_text_exactly(value: str) -> None:
     expected = " ".join(value.split())
     assert _shown_in_code(f"See {code(value)} here.") == [expected]
@@ -232,7 +243,7 @@ def test_code_filter_shows_any_text_exactly(value: str) -> None:
 
 
 @settings(max_examples=1000, deadline=None)
-@given(st.text("`\\|*_<>&;#[](){}:!.- ax", min_size=1).filter(lambda s: s.strip()))
+@given(st.text("`\\|*_<>&;#[](){}:!.- ax0", min_size=1).filter(_codeable))
 def test_code_filter_shows_markdown_specials_exactly(value: str) -> None:
     test_code_filter_shows_any_text_exactly.hypothesis.inner_test(value)  # type: ignore[attr-defined]
 
