@@ -115,7 +115,7 @@ def index_data(site: Site) -> dict[str, Any]:
             "last_updated": date_data(b.meta.last_updated),
             "url": page_url(config, f"{b.slug}/"),
             "data": page_url(config, f"{b.slug}/briefing.json"),
-        } for b in site.published],
+        } for b in site.listing],
     }
 
 

@@ -17,7 +17,7 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from . import __version__
-from .briefing import Briefing
+from .listing import Listing
 from .model import ChangelogEntry
 from .project import Site, SiteConfig
 
@@ -28,7 +28,7 @@ _EPOCH = "1970-01-01T00:00:00Z"  # <updated> of a feed with no entries yet
 # Without site_url: the reserved host .invalid (RFC 2606) and a fixed tag date, so the ids are
 # stable but visibly not tied to any real address (see docs/toolkit.md).
 _NO_HOST, _NO_HOST_DATE = "briefsite.invalid", "2025"
-Update = tuple[Briefing, ChangelogEntry, int]
+Update = tuple[Listing, ChangelogEntry, int]
 
 
 def page_url(config: SiteConfig, path: str = "") -> str:
@@ -49,7 +49,7 @@ def updates(site: Site) -> list[Update]:
     """Every (briefing, changelog entry, n-th update of that day) of the published briefings,
     newest first; equal dates in briefing order, then newest of the day first."""
     found: list[tuple[int, Update]] = []
-    for rank, b in enumerate(site.published):
+    for rank, b in enumerate(site.listing):
         per_day: Counter[str] = Counter()
         for entry in reversed(b.meta.changelog):  # written newest first: count from the oldest
             per_day[entry.date.text] += 1

@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from pydantic import Field
 
 from .briefing import Briefing
 from .errors import Problem
+from .listing import Listing
 from .load import Document, load_yaml
-from .model import Language, Model, SiteUrl, Slug, Text
+from .model import BriefingMeta, Language, Model, SiteUrl, Slug, Text
 from .paths import Refused, check_tree, confine, list_folder, real_root
 from .validate import validate
 from .verify import references
@@ -69,17 +73,32 @@ class Site:
 
     Attributes:
         config: site_config/site.yaml.
-        briefings: Every valid briefing, in display order (drafts included).
+        briefings: Every valid briefing loaded here, in display order (drafts included).
+        listed: Every published briefing's listing, in display order, when this site holds
+            only some of them (a part of a parallel build, or briefings reused from the build
+            cache); None: the listings of ``published``.
     """
 
     config: SiteConfig
     briefings: tuple[Briefing, ...]
+    listed: tuple[Listing, ...] | None = None
 
-    @property
+    @cached_property
     def published(self) -> tuple[Briefing, ...]:
-        """The briefings readers see (drafts only when ``show_drafts`` is set)."""
-        return tuple(b for b in self.briefings
-                     if self.config.show_drafts or b.meta.status.value == "published")
+        """The briefings held here that readers see (drafts only when ``show_drafts`` is set)."""
+        return tuple(b for b in self.briefings if self.shown(b.meta.status.value))
+
+    @cached_property
+    def listing(self) -> tuple[Listing, ...]:
+        """Every published briefing's listing, in display order: what the home page, the
+        navigation, ``briefings.json`` and the feed read."""
+        if self.listed is not None:
+            return self.listed
+        return tuple(Listing.of(b) for b in self.published)
+
+    def shown(self, status: str) -> bool:
+        """Whether a briefing of this status is published (drafts: with ``show_drafts``)."""
+        return self.config.show_drafts or status == "published"
 
 
 # Files content/ may hold beside the briefing folders: notes for editors and the files that
@@ -151,10 +170,23 @@ def assemble(config: SiteConfig | None, doc: Document | None, folders: list[Path
     known = [f.name for f in folders]
     problems = references(doc, ((("briefing_order", i), s) for i, s in enumerate(config.briefing_order)),
                            "briefing", known)
-    return Site(config, tuple(_ordered(briefings, config.briefing_order))), problems
+    return Site(config, tuple(ordered(briefings, config.briefing_order))), problems
 
 
-def _ordered(briefings: list[Briefing], order: list[str]) -> list[Briefing]:
+class _Orderable(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def meta(self) -> BriefingMeta: ...
+
+
+_B = TypeVar("_B", bound=_Orderable)
+
+
+def ordered(briefings: Iterable[_B], order: list[str]) -> list[_B]:
+    """Briefings (or listings) in display order: those ``order`` names in its order, then the
+    rest, newest event first."""
     rank = {slug: i for i, slug in enumerate(order)}
     named = sorted((b for b in briefings if b.slug in rank), key=lambda b: rank[b.slug])
     rest = sorted((b for b in briefings if b.slug not in rank),

@@ -19,32 +19,17 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
-from . import chart, export, layout, spread
+from . import chart, export, layout
 from .briefing import Briefing, Fact
 from .escape import FILTERS, attr, html_text, md, url
+from .listing import figure_spread, key_numbers, listed_key_numbers, listed_sections, sections
 from .model import Citation, Figure
 from .paths import Refused, confine, real_root
 from .project import Site
 from .references import References, name_sources, source_labels
 from .spread import Spread
 
-PAGES = (  # (file, template, navigation title)
-    ("index.md", "overview.md.j2", "Overview"),
-    ("who.md", "who.md.j2", "Who"),
-    ("timeline.md", "timeline.md.j2", "Timeline"),
-    ("numbers.md", "numbers.md.j2", "Numbers"),
-    ("reactions.md", "reactions.md.j2", "Reactions"),
-    ("sources.md", "sources.md.j2", "Sources"),
-)
 HOME_TEMPLATE = "home.md.j2"
-
-
-def sections(briefing: Briefing) -> tuple[tuple[str, str, str], ...]:
-    """The briefing's pages (entries of ``PAGES``): Overview and Sources always, every other
-    section only when it holds something. An empty section gets no page and no link."""
-    content = {"who.md": briefing.actors, "timeline.md": briefing.events,
-               "numbers.md": briefing.figures, "reactions.md": briefing.reactions}
-    return tuple(page for page in PAGES if content.get(page[0], True))
 
 
 def default_templates() -> Path:
@@ -88,7 +73,8 @@ def environment(root: Path) -> Environment:
 def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -> dict[str, str]:
     """Every page of the site; with ``only``, just those briefings' pages and the home page."""
     pages = {"index.md": env.get_template(HOME_TEMPLATE).render(
-        site=site.config, briefings=site.published, sections=sections, key_numbers=key_numbers)}
+        site=site.config, briefings=site.listing, sections=listed_sections,
+        key_numbers=listed_key_numbers)}
     for briefing in site.published:
         if only is None or briefing.slug in only:
             pages.update(render_briefing(briefing, site, env))
@@ -122,16 +108,6 @@ def no_meta_data(page: str) -> str:
     return "\n" + page if _META_LINE.match(page) else page
 
 
-def figure_spread(briefing: Briefing, figure: Figure) -> Spread:
-    """The figure's estimates by their ends, estimators by their short names."""
-    return spread.spread(figure, lambda a: spread.short_name(briefing.actor[a].name))
-
-
-def key_numbers(briefing: Briefing) -> list[tuple[Figure, Spread]]:
-    """The briefing's key figures (``spread.key_figures``), each with its spread."""
-    return [(f, figure_spread(briefing, f)) for f in spread.key_figures(briefing.figures)]
-
-
 def mkdocs_settings(site: Site) -> dict[str, Any]:
     """What the site settings set in mkdocs.yml's terms, escaped where themes print raw.
 
@@ -161,8 +137,8 @@ def nav(site: Site) -> list[Any]:
     (Jinja's ``striptags``, used there by themes, unescapes entities).
     """
     return [{"Home": "index.md"}] + [
-        {html_text(b.meta.title): [{title: f"{b.slug}/{name}"} for name, _, title in sections(b)]}
-        for b in site.published]
+        {html_text(b.meta.title): [{title: f"{b.slug}/{name}"} for name, _, title in b.sections]}
+        for b in site.listing]
 
 
 class Helpers:

@@ -433,8 +433,8 @@ def test_the_overview_answers_on_the_first_phone_screen(chromium: Any, site_serv
 @pytest.mark.browser
 def test_home_shows_each_briefing_as_a_card(chromium: Any, site_server: SiteServer) -> None:
     """Headline, date, lede, key numbers and a link to each section, at 375 px."""
+    from generator.listing import key_numbers, sections
     from generator.pipeline import run
-    from generator.render import key_numbers, sections
 
     require_chromium()
     s = open_session(chromium, site_server, viewport=PHONE)

@@ -23,8 +23,8 @@ from conftest import ROOT
 
 from generator import cli, export, zensical_build
 from generator.escape import html_text
+from generator.listing import sections
 from generator.pipeline import load_site
-from generator.render import sections
 
 pytestmark = pytest.mark.site
 

@@ -13,9 +13,10 @@ from conftest import KURSK, ROOT, build_tree, run_with_hash_seed, tree_bytes
 from generator import chart
 from generator.cache import SiteCache
 from generator.errors import ContentError
+from generator.listing import PAGES, sections
 from generator.model import Figure
 from generator.pipeline import run
-from generator.render import PAGES, environment, nav, render_site, sections
+from generator.render import environment, nav, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "demo"
 LEAN = Path(__file__).parent / "fixtures" / "lean"  # one source, no figures, no reactions
