@@ -18,6 +18,7 @@ entries are written for the briefings built.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -25,19 +26,20 @@ import shutil
 import signal
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Callable
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import yaml
 
-from . import buildcache, buildkey, emit, merge, outdir, shard
-from .errors import BriefsiteError, BuildError, user_error
+from . import buildcache, buildkey, emit, merge, outdir, pipeline, shard
+from .errors import BriefsiteError, BuildError, ContentError, Problem, user_error
+from .listing import Listing
 from .paths import Refused
 from .pipeline import Rendered, run
-from .project import content_folders
+from .project import Site, SiteConfig, content_folders
 
 if TYPE_CHECKING:
     from multiprocessing.context import SpawnProcess
@@ -115,13 +117,13 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = True,
         if shard_of is not None:
             counts = _build_shard(root, target, strict, shard_of)
         elif store is not None or shard.job_count(jobs, len(content_folders(root)[0])) > 1:
-            rendered = _build_parallel(root, target, strict, jobs, progress, store)
-            counts = _counts(rendered)
-            reused = None if store is None else len(store.reused(rendered.site))
+            briefings, pages, reused_count = _build_parallel(root, target, strict, jobs,
+                                                             progress, store)
+            counts, reused = (briefings, pages), None if store is None else reused_count
         else:
             counts = _counts(_build_into(root, target, strict))
         outdir.remember_or_warn(root, target)
-    return Built(target, *counts, time.monotonic() - start, reused)
+    return Built(target, counts[0], counts[1], time.monotonic() - start, reused)
 
 
 def _store(root: Path, config: MkDocsConfig) -> buildcache.Store | None:
@@ -211,119 +213,173 @@ def _build_shard(root: Path, target: Path, strict: bool,
 
 
 def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
-                    progress: bool, store: buildcache.Store | None = None) -> Rendered:
+                    progress: bool, store: buildcache.Store | None = None) -> tuple[int, int, int]:
+    """Check, render and build the briefings not reused from the cache in groups, one per
+    process, and merge; returns the briefings, pages and briefings reused."""
     with user_error(root, KEPT):
-        rendered = run(root, store)  # check once, render once (what the cache lacks)
-    reused = store.reused(rendered.site) if store is not None else []
-    parts = _plan(rendered, {e.briefing.slug for e in reused}, jobs)
+        level = pipeline.site_level(root)
+        hits = {f.name: e for f in level.folders
+                if store is not None and (e := store.lookup(f, root)) is not None}
+    stale = [f for f in level.folders if f.name not in hits]
+    groups = shard.groups(stale, shard.job_count(jobs, len(stale)))
     if progress and store is not None:
-        print(f"build cache: {len(reused)} of {len(_slugs(rendered))} briefings reused",
+        print(f"build cache: {len(hits)} of {len(level.folders)} briefings reused",
               file=sys.stderr, flush=True)
     with user_error(root, KEPT):  # a read-only folder, a full disk
         target.parent.mkdir(parents=True, exist_ok=True)
         work = emit.new_folder(target.parent, f".{target.name}.new-")  # a leftover if killed
     warned = _Collect()  # MkDocs' warnings, also those the workers send back
     logging.getLogger("mkdocs").addHandler(warned)
+    workers: list[_Worker] = []
     try:
-        # the parts come from this one run and merge here: no input hash to compare them by
-        folders = _build_parts(root, rendered, parts, work, strict, progress, LOCAL_PARTS)
+        folders = [work / f"part-{i}" for i in range(len(groups))]
+        for i, group in enumerate(groups[1:], 1):
+            workers.append(_Worker.start(root, level.config, group, i, len(groups), folders[i], strict))
+        rendered, parts = _check(root, level, groups[0], workers, hits)
+        for worker, part in zip(workers, parts[1:], strict=True):
+            worker.go(part, rendered.site.listing)
+        _build_here(root, rendered, parts[0], folders[0], strict, progress)
+        for worker in workers:
+            worker.result(progress)
         with user_error(root, KEPT):
             site = work / "site"
             site.mkdir()
+            reused = [e for e in (hits.get(b.slug) for b in rendered.site.listing) if e is not None]
             docs = merge.merge_into(folders, site, move=True,
                                     reused=[(e.site, e.docs) for e in reused])
             emit.swap(site, target)
     finally:
         logging.getLogger("mkdocs").removeHandler(warned)
+        for worker in workers:
+            worker.end()
         shutil.rmtree(work, ignore_errors=True)
+    listing = rendered.site.listing
     if store is not None and not warned.records:  # a warning is shown again by the next build
-        _save(store, target, docs, rendered)
-    return rendered
+        _save(store, target, docs, [b for b in listing if b.slug not in hits])
+    return len(listing), len(rendered.pages), len(reused)
 
 
-def _build_parts(root: Path, rendered: Rendered, parts: list[shard.Part], work: Path,
-                 strict: bool, progress: bool, inputs: str) -> list[Path]:
-    """Each part into its folder under ``work``: part 0 here, the others in workers."""
-    workers: list[tuple[SpawnProcess, Connection]] = []
-    try:
-        folders = [work / f"part-{p.index}" for p in parts]
-        for folder in folders:
-            folder.mkdir()
-        for part, folder in zip(parts[1:], folders[1:], strict=True):
-            _start(workers, root, rendered, part, folder, strict, inputs)
-        _note(progress, parts[0], "building here")
-        build_part(root, rendered, parts[0], folders[0], strict, inputs)
-        _note(progress, parts[0], "done")
-        for part, (process, conn) in zip(parts[1:], workers, strict=True):
-            _wait(part, process, conn, progress)
-        return folders
-    finally:
-        for process, _ in workers:
-            if process.is_alive():
-                process.terminate()
-            process.join()
+def _check(root: Path, level: pipeline.SiteLevel, group: list[Path], workers: list[_Worker],
+           hits: dict[str, buildcache.Entry]) -> tuple[Rendered, list[shard.Part]]:
+    """This process's group checked and rendered, the workers' results gathered: the site
+    (every problem found by any process raised at once) and the parts to build."""
+    with user_error(root, KEPT):
+        env = pipeline.environment(root)
+        own = pipeline.check_share(root, group, level.config, env)
+    shares = [(own.problems, own.listings, None)] + [w.checked() for w in workers]
+    problems = level.problems + [p for found, _, _ in shares for p in found]
+    shown = level.config.show_drafts if level.config else False
+    listings = [b for _, found, _ in shares for b in found] + [
+        e.listing for e in hits.values() if shown or e.listing.meta.status.value == "published"]
+    site, found = pipeline.assemble(level.config, level.config_doc, level.folders, [], listings,
+                                    own.exports)
+    problems += found
+    if problems or site is None:
+        raise ContentError(sorted(set(problems)))
+    for _, _, error in shares:
+        if error is not None:
+            raise BuildError(error)
+    with user_error(root, KEPT):
+        pages = dict.fromkeys((p for b in site.listing for p in b.pages), "")
+        pages.update(own.pages)
+        pages.update(pipeline.render_site(site, env, only=set()))  # the home page
+    every = frozenset(b.slug for b in site.listing)
+    parts = [shard.Part(i, len(shares), every & frozenset(f.name for f in g), every)
+             for i, g in enumerate([group, *(w.group for w in workers)])]
+    return Rendered(site, pages), parts
 
 
-def _plan(rendered: Rendered, reused: set[str], jobs: int | None) -> list[shard.Part]:
-    """The parts that build the briefings not reused (and, in part 0, the site-wide files);
-    every part knows every published briefing (the reused ones are excluded pages)."""
-    stale = [slug for slug in _slugs(rendered) if slug not in reused]
-    pages = {p: t for p, t in rendered.pages.items() if p.split("/", 1)[0] not in reused}
-    every = frozenset(_slugs(rendered))
-    return [replace(p, briefings=every)
-            for p in shard.plan(pages, stale, shard.job_count(jobs, len(stale)))]
+def _build_here(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
+                progress: bool) -> None:
+    dest.mkdir()
+    _note(progress, part.index, part.count, "building here")
+    # the parts come from this one run and merge here: no input hash to compare them by
+    build_part(root, rendered, part, dest, strict, LOCAL_PARTS)
+    _note(progress, part.index, part.count, "done")
 
 
-def _save(store: buildcache.Store, target: Path, docs: list[Any] | None,
-          rendered: Rendered) -> None:
+def _save(store: buildcache.Store, target: Path, docs: list[str] | None,
+          built: list[Listing]) -> None:
     """Entries for the briefings built, then the prune; a failure costs only the next build's
     reuse (the site is built and swapped in already)."""
     try:
-        store.save(target, docs, rendered.pages, rendered.site)
-        store.prune(rendered.site)
+        store.save(target, docs, built)
+        store.prune([b.slug for b in built] + list(store.hits))
     except OSError as exc:
         logging.getLogger("briefsite.build").warning(
             f"could not write the build cache in {store.dir}: {exc.strerror or exc}")
 
 
-def _start(workers: list[tuple[SpawnProcess, Connection]], root: Path, rendered: Rendered,
-           part: shard.Part, dest: Path, strict: bool, inputs: str) -> None:
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding MkDocs' state
-    mine, theirs = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(root, rendered, part, dest, strict, inputs,
-                                                    theirs), name=f"briefsite-part-{part.index}")
-    # The resource tracker first: starting it unblocks SIGINT and SIGTERM (``ensure_running``
-    # unblocks what it blocked, whatever the caller's mask was), which let a Ctrl-C cut the
-    # start data half-sent, and the worker died with a traceback.
-    resource_tracker.ensure_running()
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # delivered after the start:
-    try:  # never a half-sent start (the worker would die with a traceback, unseen by us)
-        process.start()
-        workers.append((process, mine))  # ended by the caller, whatever happens next
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        theirs.close()
+class _Worker:
+    """A spawned process building one group of briefings: it checks and renders them, waits
+    for the go (with every briefing's listing) or the stop, then builds its part."""
+
+    def __init__(self, process: SpawnProcess, conn: Connection, group: list[Path], index: int,
+                 count: int) -> None:
+        self.process, self.conn, self.group = process, conn, group
+        self.index, self.count = index, count
+
+    @classmethod
+    def start(cls, root: Path, config: SiteConfig | None, group: list[Path], index: int,
+              count: int, dest: Path, strict: bool) -> _Worker:
+        context = multiprocessing.get_context("spawn")  # no fork of a process holding MkDocs' state
+        mine, theirs = context.Pipe()
+        dest.mkdir()
+        process = context.Process(target=_work, args=(root, config, group, index, count, dest,
+                                                      strict, theirs),
+                                  name=f"briefsite-part-{index}")
+        # The resource tracker first: starting it unblocks SIGINT and SIGTERM (``ensure_running``
+        # unblocks what it blocked, whatever the caller's mask was), which let a Ctrl-C cut the
+        # start data half-sent, and the worker died with a traceback.
+        resource_tracker.ensure_running()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # delivered after the start:
+        try:  # never a half-sent start (the worker would die with a traceback, unseen by us)
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            theirs.close()
+        return cls(process, mine, group, index, count)
+
+    def _recv(self) -> Any:
+        try:
+            return self.conn.recv()
+        except EOFError:
+            self.process.join()
+            raise BuildError(f"the worker building part {self.index} of {self.count} stopped "
+                             f"(exit status {self.process.exitcode}); {KEPT}") from None
+
+    def checked(self) -> tuple[list[Problem], list[Listing], str | None]:
+        """Its group's problems, or the listings of its published briefings; or its error."""
+        result: tuple[list[Problem], list[Listing], str | None] = self._recv()
+        return result
+
+    def go(self, part: shard.Part, listing: tuple[Listing, ...]) -> None:
+        self.conn.send((part, listing))
+
+    def result(self, progress: bool) -> None:
+        """Its result; its MkDocs warnings are logged here, as a one-process build would."""
+        error, records = self._recv()
+        for name, level, message in records:
+            logging.getLogger(name).log(level, message)
+        if error is not None:
+            raise BuildError(error)
+        _note(progress, self.index, self.count, "done")
+
+    def end(self) -> None:
+        """Stop it unless it is done (a worker waiting for the go ends at the stop)."""
+        if self.process.is_alive():
+            with contextlib.suppress(OSError):
+                self.conn.send(None)
+            self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.conn.close()
 
 
-def _wait(part: shard.Part, process: SpawnProcess, conn: Connection, progress: bool) -> None:
-    """The worker's result; its MkDocs warnings are logged here, as a one-process build would."""
-    try:
-        error, records = conn.recv()
-    except EOFError:
-        process.join()
-        raise BuildError(f"the worker building part {part.index} of {part.count} stopped "
-                         f"(exit status {process.exitcode}); {KEPT}") from None
-    for name, level, message in records:
-        logging.getLogger(name).log(level, message)
-    if error is not None:
-        raise BuildError(error)
-    _note(progress, part, "done")
-
-
-def _note(progress: bool, part: shard.Part, what: str) -> None:
+def _note(progress: bool, index: int, count: int, what: str) -> None:
     if progress:
-        print(f"part {part.index + 1}/{part.count} ({len(part.slugs)} briefings): {what}",
-              file=sys.stderr, flush=True)
+        print(f"part {index + 1}/{count}: {what}", file=sys.stderr, flush=True)
 
 
 class _Collect(logging.Handler):
@@ -335,20 +391,55 @@ class _Collect(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-def _worker(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
-            inputs: str, conn: Connection) -> None:
-    """A spawned process: build one part; send back (error or None, the warnings logged)."""
+def _work(root: Path, config: SiteConfig | None, group: list[Path], index: int, count: int,
+          dest: Path, strict: bool, conn: Connection) -> None:
+    """A spawned process (``_Worker``): check and render ``group``, send (problems, listings,
+    error); then, at the go, build the part and send back (error or None, the warnings logged)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked since our start (see _start)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     collect = _Collect()
     logging.basicConfig(handlers=[collect], level=logging.WARNING, force=True)
-    error: str | None = None
+    share = _failing(lambda: pipeline.check_share(root, group, config), root, index, count)
+    if isinstance(share, str):
+        _send(conn, ([], [], share))
+        return
+    if not _send(conn, (share.problems, share.listings, None)):
+        return
     try:
-        build_part(root, rendered, part, dest, strict, inputs)
-    except BriefsiteError as exc:
-        error = str(exc)
-    except Exception as exc:  # a bug: reported by the parent as a failed build, not lost
-        error = f"the worker building part {part.index} failed: {type(exc).__name__}: {exc}"
-    conn.send((error, collect.records))
+        go = conn.recv()
+    except (EOFError, OSError):  # the parent has ended (it ends us too)
+        return
+    if go is None or config is None:
+        return
+    part, listing = go
+    site = Site(config, (), listing, share.exports)
+    pages = dict.fromkeys(["index.md", *(p for b in listing for p in b.pages)], "")
+    pages.update(share.pages)
+    error = _failing(lambda: build_part(root, Rendered(site, pages), part, dest, strict,
+                                        LOCAL_PARTS), root, index, count)
+    _send(conn, (error, collect.records))
     conn.close()
+
+
+def _send(conn: Connection, message: Any) -> bool:
+    """Send to the parent; False if it has ended already (an interrupt): nothing to report."""
+    try:
+        conn.send(message)
+    except OSError:
+        return False
+    return True
+
+
+_T = TypeVar("_T")
+
+
+def _failing(step: Callable[[], _T], root: Path, index: int, count: int) -> _T | str:
+    """``step()``, or the error message a worker sends back for its failure."""
+    try:
+        with user_error(root, KEPT):
+            return step()
+    except BriefsiteError as exc:
+        return str(exc)
+    except Exception as exc:  # a bug: reported by the parent as a failed build, not lost
+        return f"the worker building part {index} of {count} failed: {type(exc).__name__}: {exc}"

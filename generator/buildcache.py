@@ -3,7 +3,8 @@
 One entry per briefing and key (``buildkey.briefing_key``), in ``.briefsite-cache/build/<key>/``::
 
     manifest.json      {"briefsite_cache": FORMAT, "key", "slug", "pages", "files": {path: sha256}}
-    briefing.pickle    the loaded, validated and verified ``Briefing`` (check is not redone)
+    listing.pickle     its ``Listing``: what the home page, navigation and feed read of it
+                       (the briefing is neither loaded nor verified again)
     search.json        its entries of Material's search index, in the site's order
     site/<slug>/...    its built folder: HTML pages, briefing.json
 
@@ -16,7 +17,8 @@ use or write is removed, so the cache holds one site's worth. Built files are ha
 between the site and the cache where the file system allows (else copied): an edit of a
 built file in place changes its hash, so it is caught, never served.
 
-``Store`` plays the part of ``cache.SiteCache`` in ``pipeline.run`` (``load``, ``render``).
+A build asks ``Store.lookup`` for each briefing folder; the briefings without a valid entry
+are checked, rendered and built (``build.py``), and ``save`` writes their entries afterwards.
 """
 
 from __future__ import annotations
@@ -27,40 +29,34 @@ import logging
 import os
 import pickle
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from jinja2 import Environment
-
-from .briefing import Briefing, load_briefing
 from .buildkey import FORMAT, briefing_key
-from .errors import Problem
-from .merge import link_tree
+from .listing import Listing
+from .merge import entries, link_tree, location
 from .outdir import CACHE
-from .project import Site
 
 FOLDER = "build"
 MANIFEST = "manifest.json"
-PICKLE = "briefing.pickle"
+PICKLE = "listing.pickle"
 SEARCH = "search.json"
 log = logging.getLogger("mkdocs.plugins.briefsite")
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A checked entry: its folder, briefing, page paths (``slug/who.md``) and search entries."""
+    """A checked entry: its folder, listing, page paths (``slug/who.md``) and search entries."""
 
     folder: Path
-    briefing: Briefing
+    listing: Listing
     pages: tuple[str, ...]
-    docs: list[Any]
+    docs: list[str]
 
     @property
     def site(self) -> Path:
         """Its built folder (``site/<slug>``)."""
-        return self.folder / "site" / self.briefing.slug
+        return self.folder / "site" / self.listing.slug
 
 
 def sha256(path: Path) -> str:
@@ -77,31 +73,17 @@ class Store:
         self.keys: dict[str, str] = {}  # slug → key, of every briefing this build looked up
         self.hits: dict[str, Entry] = {}  # slug → the entry reused
 
-    def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
-        """The briefing from its entry (nothing re-read or re-verified), else ``load_briefing``."""
+    def lookup(self, folder: Path, root: Path) -> Entry | None:
+        """The valid entry of the briefing in ``folder``, if any (its key is remembered for
+        ``save`` either way)."""
         key = briefing_key(self.shared, folder, root)
-        if key is not None:
-            self.keys[folder.name] = key
-            entry = self._entry(key, folder.name)
-            if entry is not None:
-                self.hits[folder.name] = entry
-                return entry.briefing, []
-        return load_briefing(folder, root)
-
-    def render(self, site: Site, env: Environment) -> dict[str, str]:
-        """The home page and the stale briefings' pages; a reused briefing's pages are named
-        with no text (they are not built: their files come from the entry)."""
-        from . import pipeline  # its render stage: one name to wrap (tests, benchmarks)
-
-        reused = {b.slug for b in site.published if b.slug in self.hits}
-        pages = pipeline.render_site(site, env, only={b.slug for b in site.published} - reused)
-        for slug in sorted(reused):
-            pages.update(dict.fromkeys(self.hits[slug].pages, ""))
-        return pages
-
-    def reused(self, site: Site) -> list[Entry]:
-        """The entries of the published briefings this build reuses, in the site's order."""
-        return [self.hits[b.slug] for b in site.published if b.slug in self.hits]
+        if key is None:
+            return None
+        self.keys[folder.name] = key
+        entry = self._entry(key, folder.name)
+        if entry is not None:
+            self.hits[folder.name] = entry
+        return entry
 
     def _entry(self, key: str, slug: str) -> Entry | None:
         folder = self.dir / key
@@ -116,26 +98,21 @@ class Store:
             return None
         return entry
 
-    def save(self, site_dir: Path, docs: list[Any] | None, pages: Iterable[str],
-             site: Site) -> None:
-        """Write an entry for every published briefing built (not reused) by this build, from
-        the built ``site_dir`` and search ``docs``."""
-        by_slug: dict[str, list[Any]] = {}
+    def save(self, site_dir: Path, docs: list[str] | None, built: list[Listing]) -> None:
+        """Write an entry for every briefing of ``built`` (published, not reused), from the
+        built ``site_dir`` and search ``docs`` (each entry's JSON text)."""
+        by_slug: dict[str, list[str]] = {}
         for doc in docs or []:
-            by_slug.setdefault(_top(doc["location"]), []).append(doc)
-        paths: dict[str, list[str]] = {}
-        for path in pages:
-            paths.setdefault(path.split("/", 1)[0], []).append(path)
+            by_slug.setdefault(_top(location(doc)), []).append(doc)
         self.dir.mkdir(parents=True, exist_ok=True)
-        for b in site.published:
-            key = self.keys.get(b.slug)
-            if key is not None and b.slug not in self.hits and (site_dir / b.slug).is_dir():
-                _write(self.dir, key, b, site_dir / b.slug, by_slug.get(b.slug, []),
-                       sorted(paths.get(b.slug, [])))
+        for listing in built:
+            key = self.keys.get(listing.slug)
+            if key is not None and listing.slug not in self.hits and (site_dir / listing.slug).is_dir():
+                _write(self.dir, key, listing, site_dir / listing.slug, by_slug.get(listing.slug, []))
 
-    def prune(self, site: Site) -> None:
+    def prune(self, published: list[str]) -> None:
         """Remove every entry (and temporary folder) this build neither used nor wrote."""
-        kept = {self.keys[b.slug] for b in site.published if b.slug in self.keys}
+        kept = {self.keys[slug] for slug in published if slug in self.keys}
         for child in self.dir.iterdir() if self.dir.is_dir() else ():
             if child.name not in kept:
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
@@ -160,30 +137,31 @@ def _checked(folder: Path, key: str, slug: str) -> Entry:
     for rel, digest in files.items():
         if not (folder / rel).is_file() or sha256(folder / rel) != digest:
             raise ValueError(f"{rel}: contents differ from the manifest's hash")
-    briefing = pickle.loads((folder / PICKLE).read_bytes())
-    if not isinstance(briefing, Briefing) or briefing.slug != slug:
+    listing = pickle.loads((folder / PICKLE).read_bytes())
+    if not isinstance(listing, Listing) or listing.slug != slug:
         raise ValueError("holds another briefing")
-    docs = json.loads((folder / SEARCH).read_text(encoding="utf-8"))
+    docs = entries((folder / SEARCH).read_text(encoding="utf-8"))
     pages = tuple(manifest["pages"])
-    if not isinstance(docs, list) or not all(p.startswith(f"{slug}/") for p in pages):
+    if not all(_top(location(d)) == slug for d in docs) or not all(p.startswith(f"{slug}/") for p in pages):
         raise ValueError("search entries or pages of another briefing")
-    return Entry(folder, briefing, pages, docs)
+    if pages != tuple(listing.pages):
+        raise ValueError("its pages are not its listing's")
+    return Entry(folder, listing, pages, docs)
 
 
-def _write(store: Path, key: str, briefing: Briefing, built: Path, docs: list[Any],
-           pages: list[str]) -> None:
+def _write(store: Path, key: str, listing: Listing, built: Path, docs: list[str]) -> None:
     """One entry, written whole beside its place and renamed into it."""
     tmp = store / f".tmp-{key[:16]}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
-        (tmp / PICKLE).write_bytes(pickle.dumps(briefing, protocol=pickle.HIGHEST_PROTOCOL))
-        (tmp / SEARCH).write_text(json.dumps(docs, separators=(",", ":")), encoding="utf-8")
-        link_tree(built, tmp / "site" / briefing.slug)
+        (tmp / PICKLE).write_bytes(pickle.dumps(listing, protocol=pickle.HIGHEST_PROTOCOL))
+        (tmp / SEARCH).write_text(f"[{','.join(docs)}]", encoding="utf-8")
+        link_tree(built, tmp / "site" / listing.slug)
         files = {p.relative_to(tmp).as_posix(): sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file()}
-        manifest = {"briefsite_cache": FORMAT, "key": key, "slug": briefing.slug,
-                    "pages": pages, "files": files}
+        manifest = {"briefsite_cache": FORMAT, "key": key, "slug": listing.slug,
+                    "pages": listing.pages, "files": files}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
         shutil.rmtree(store / key, ignore_errors=True)
         os.rename(tmp, store / key)

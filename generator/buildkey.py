@@ -28,7 +28,7 @@ from .mkdocs_defaults import css_file, overrides_dir
 from .paths import Refused, files_under, real_root
 from .render import default_templates
 
-FORMAT = 1  # of the cache's entries and keys; bump to invalidate every entry
+FORMAT = 2  # of the cache's entries and keys; bump to invalidate every entry
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "pydantic",
             "pyyaml")
 KNOWN = {"generator": "briefsite", "material": "mkdocs-material", "mkdocs": "mkdocs"}  # above

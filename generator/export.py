@@ -194,6 +194,7 @@ def each_file(site: Site, briefing_text: Callable[[Briefing, SiteConfig], str] =
     yield "feed.xml", atom(site)
     for b in site.published:
         yield f"{b.slug}/briefing.json", briefing_text(b, site.config)
+    yield from site.exports.items()  # made before their models were let go (a parallel build)
 
 
 def generated_files(site: Site) -> dict[str, str]:

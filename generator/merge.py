@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -62,11 +63,11 @@ def _manifest(part: Path) -> dict[str, Any]:
 
 
 def merge_into(parts: Sequence[Path], dest: Path, *, move: bool = False,
-               reused: Sequence[tuple[Path, list[Any]]] = ()) -> list[Any] | None:
+               reused: Sequence[tuple[Path, list[str]]] = ()) -> list[str] | None:
     """Write the site that ``parts`` make into the new folder ``dest`` (``move``: take the
     parts' files instead of copying them; the parts are temporary). ``reused``: briefing
     folders from the build cache (each put at ``dest/<its name>``, hard-linked) and their
-    search entries. Returns the merged search entries (None: no search index)."""
+    search entries. Returns the merged search entries as JSON texts (None: no search index)."""
     manifests = read_manifests(parts)
     folders = [Path(m["folder"]) for m in manifests]
     take = os.replace if move else _copy  # moved within one temporary folder: one file system
@@ -105,22 +106,69 @@ def _copy(src: str, dst: str) -> None:
 
 
 def _merge_search(folders: list[Path], pages: list[str], dest: Path,
-                  reused: list[Any]) -> list[Any] | None:
+                  reused: list[str]) -> list[str] | None:
+    """The parts' search entries (and ``reused``, each an entry's JSON text) in the site's
+    page order, written as Material writes its index; entries are moved as text, never built
+    into objects (at 300 briefings the index holds 20 MB of them)."""
     indexes = [folder / SEARCH_INDEX for folder in folders]
     if not (dest / SEARCH_INDEX).is_file():
         return None  # no search plugin
     order = {url: i for i, url in enumerate(pages)}
-    first = json.loads((dest / SEARCH_INDEX).read_text(encoding="utf-8"))
-    docs = list(first["docs"])
+    config, docs = read_index((dest / SEARCH_INDEX).read_text(encoding="utf-8"))
     for path in indexes[1:]:
         if path.is_file():
-            docs += json.loads(path.read_text(encoding="utf-8"))["docs"]
+            docs += read_index(path.read_text(encoding="utf-8"))[1]
     docs += reused
-    docs.sort(key=lambda doc: order.get(doc["location"].split("#", 1)[0], len(order)))
-    data = {"config": first["config"], "docs": docs}
-    text = json.dumps(data, separators=(",", ":"), default=str)  # as Material's search writes it
-    (dest / SEARCH_INDEX).write_bytes(text.encode("utf-8"))
+    docs.sort(key=lambda doc: order.get(location(doc).split("#", 1)[0], len(order)))
+    with (dest / SEARCH_INDEX).open("w", encoding="utf-8", newline="") as out:  # as Material
+        out.write(f'{{"config":{config},"docs":[')  # writes it, an entry at a time (no copy of
+        for i, doc in enumerate(docs):  # the whole index in memory)
+            out.write("," + doc if i else doc)
+        out.write("]}")
     return docs
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, separators=(",", ":"), default=str)  # as Material's search does
+
+
+_HEAD, _DOCS = '{"config":', ',"docs":['
+_LOCATION = re.compile(r'\{"location":("(?:[^"\\]|\\.)*")')
+
+
+def read_index(text: str) -> tuple[str, list[str]]:
+    """Material's search index: its config and each entry, as JSON texts (joined again with
+    commas they give back the index byte for byte)."""
+    decoder = json.JSONDecoder()
+    try:
+        if not text.startswith(_HEAD):
+            raise ValueError("not in Material's layout")
+        _, end = decoder.raw_decode(text, len(_HEAD))
+        if not text.startswith(_DOCS, end):
+            raise ValueError("not in Material's layout")
+        return text[len(_HEAD):end], entries(text, end + len(_DOCS) - 1)
+    except ValueError:  # another layout: read it whole, write it as Material does
+        data = json.loads(text)
+        return _dumps(data["config"]), [_dumps(d) for d in data["docs"]]
+
+
+def entries(text: str, start: int = 0) -> list[str]:
+    """The items of the JSON array at ``text[start]``, each as its JSON text."""
+    decoder = json.JSONDecoder()
+    if text[start] != "[":
+        raise ValueError("not a JSON array")
+    items, i = [], start + 1
+    while text[i] != "]":
+        _, end = decoder.raw_decode(text, i)
+        items.append(text[i:end])
+        i = end + 1 if text[end] == "," else end
+    return items
+
+
+def location(entry: str) -> str:
+    """The ``location`` of a search entry given as JSON text."""
+    match = _LOCATION.match(entry)
+    return str(json.loads(match.group(1)) if match else json.loads(entry)["location"])
 
 
 def merge_site(root: Path, parts: Sequence[Path], site_dir: Path) -> tuple[Path, int, int]:

@@ -4,8 +4,11 @@ Every adapter calls them: ``briefsite check`` calls ``load_site``; ``briefsite r
 MkDocs plugin (and so ``briefsite build`` and ``serve``) call ``run`` and emit its pages their
 own way (a folder of Markdown, or MkDocs' generated files). ``cache`` is the optional
 incremental layer (``Reuse``): serve passes a ``cache.SiteCache`` so that an edit reloads and
-re-renders only what changed; ``briefsite build`` a ``buildcache.Store`` (briefings unchanged
-since a previous build are neither re-verified nor re-rendered); ``check`` passes none.
+re-renders only what changed; ``check`` passes none.
+
+A parallel build (``build.py``) runs the same stages split up: ``site_level`` in the main
+process, ``check_share`` in every process for its own group of briefings, then ``assemble`` of
+the settings, the briefings held here and every briefing's listing (``listing.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ from jinja2 import Environment
 
 from .briefing import Briefing, load_briefing
 from .errors import ContentError, Problem
-from .project import Site, assemble, checked_trees, content_folders, load_config
-from .render import environment, render_site
+from .export import briefing_json
+from .listing import Listing
+from .load import Document
+from .project import Site, SiteConfig, assemble, checked_trees, content_folders, load_config
+from .render import environment, render_briefing, render_site
 
 
 class Reuse(Protocol):
@@ -44,10 +50,7 @@ def load_site(root: Path, cache: Reuse | None = None,
 
     ``progress(briefings done, briefings in all, problems so far)`` is called after each briefing.
     """
-    config, problems, config_doc = load_config(root)  # site_config/site.yaml
-    folders, found = content_folders(root)  # one folder per briefing; anything else reported
-    problems += found
-    problems += checked_trees(root)  # templates/, site_config/: nothing linked from outside
+    config, config_doc, folders, problems = site_level(root)
     briefings = []
     for done, folder in enumerate(folders, 1):  # each: load YAML → validate models → verify citations
         briefing, found = cache.load(folder, root) if cache else load_briefing(folder, root)
@@ -61,6 +64,55 @@ def load_site(root: Path, cache: Reuse | None = None,
     if problems or site is None:
         return None, sorted(set(problems))  # a file can fail its tree's check and its load alike
     return site, []
+
+
+class SiteLevel(NamedTuple):
+    """What is checked once per site: the settings, the briefing folders and the trees."""
+
+    config: SiteConfig | None
+    config_doc: Document | None
+    folders: list[Path]
+    problems: list[Problem]
+
+
+def site_level(root: Path) -> SiteLevel:
+    """site_config/site.yaml, the folders under content/ and the checked trees, with their problems."""
+    config, problems, config_doc = load_config(root)  # site_config/site.yaml
+    folders, found = content_folders(root)  # one folder per briefing; anything else reported
+    problems += found
+    problems += checked_trees(root)  # templates/, site_config/: nothing linked from outside
+    return SiteLevel(config, config_doc, folders, problems)
+
+
+class Share(NamedTuple):
+    """One process's group of briefings in a parallel build, checked and (without problems)
+    rendered: the listings, pages and exports (``slug/briefing.json``) of the published ones.
+    The verified models are not kept: nothing after this reads more than their listings."""
+
+    listings: list[Listing]
+    pages: dict[str, str]
+    exports: dict[str, str]
+    problems: list[Problem]
+
+
+def check_share(root: Path, folders: list[Path], config: SiteConfig | None,
+                env: Environment | None = None) -> Share:
+    """Load, validate and verify the briefings in ``folders``, then render their pages."""
+    briefings, problems = [], []
+    for folder in folders:
+        briefing, found = load_briefing(folder, root)
+        problems += found
+        if briefing is not None:
+            briefings.append(briefing)
+    if problems or config is None:
+        return Share([], {}, {}, problems)
+    site = Site(config, tuple(briefings))
+    env = env or environment(root)
+    pages, exports = {}, {}
+    for briefing in site.published:
+        pages.update(render_briefing(briefing, site, env))
+        exports[f"{briefing.slug}/briefing.json"] = briefing_json(briefing, config)
+    return Share(list(site.listing), pages, exports, [])
 
 
 def run(root: Path, cache: Reuse | None = None) -> Rendered:

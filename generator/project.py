@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -77,11 +77,14 @@ class Site:
         listed: Every published briefing's listing, in display order, when this site holds
             only some of them (a part of a parallel build, or briefings reused from the build
             cache); None: the listings of ``published``.
+        exports: Exports already made (``slug/briefing.json``) of briefings listed but not
+            held: a parallel build's process makes them before it lets the models go.
     """
 
     config: SiteConfig
     briefings: tuple[Briefing, ...]
     listed: tuple[Listing, ...] | None = None
+    exports: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def published(self) -> tuple[Briefing, ...]:
@@ -163,14 +166,19 @@ def checked_trees(root: Path) -> list[Problem]:
 
 
 def assemble(config: SiteConfig | None, doc: Document | None, folders: list[Path],
-             briefings: list[Briefing]) -> tuple[Site | None, list[Problem]]:
-    """The site from its settings and checked briefings, in the order the settings give."""
+             briefings: list[Briefing], listings: list[Listing] | None = None,
+             exports: Mapping[str, str] | None = None) -> tuple[Site | None, list[Problem]]:
+    """The site from its settings and checked briefings, in the order the settings give.
+    ``listings``: every published briefing's listing, when ``briefings`` are only some of
+    them; ``exports``: those made already of briefings not held (``Site.exports``)."""
     if config is None or doc is None:
         return None, []
     known = [f.name for f in folders]
     problems = references(doc, ((("briefing_order", i), s) for i, s in enumerate(config.briefing_order)),
                            "briefing", known)
-    return Site(config, tuple(ordered(briefings, config.briefing_order))), problems
+    order = config.briefing_order
+    listed = None if listings is None else tuple(ordered(listings, order))
+    return Site(config, tuple(ordered(briefings, order)), listed, exports or {}), problems
 
 
 class _Orderable(Protocol):

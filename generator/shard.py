@@ -10,6 +10,7 @@ every shard of a CI matrix computes the same one.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -49,11 +50,8 @@ class Part:
 
 
 def plan(pages: Mapping[str, str], briefings: Iterable[str], count: int) -> list[Part]:
-    """Split ``briefings`` into ``count`` groups balanced by the size of their pages.
-
-    Largest first, each to the lightest group so far (the site-wide pages weigh on group 0);
-    ties go by slug and lowest index, so the plan is the same on every machine.
-    """
+    """Split ``briefings`` into ``count`` parts balanced by the size of their pages (the
+    site-wide pages weigh on part 0); the same on every machine for the same pages."""
     names = frozenset(briefings)
     weight = dict.fromkeys(names, 0)
     site_wide = 0
@@ -63,13 +61,40 @@ def plan(pages: Mapping[str, str], briefings: Iterable[str], count: int) -> list
             weight[top] += len(text) + 1
         else:
             site_wide += len(text) + 1
-    loads = [site_wide] + [0] * (count - 1)
-    groups: list[set[str]] = [set() for _ in range(count)]
-    for slug in sorted(names, key=lambda s: (-weight[s], s)):
-        lightest = min(range(count), key=lambda i: (loads[i], i))
-        groups[lightest].add(slug)
-        loads[lightest] += weight[slug]
+    groups = balance(weight, count, site_wide)
     return [Part(i, count, frozenset(g), names) for i, g in enumerate(groups)]
+
+
+def balance(weight: Mapping[str, int], count: int, first: int = 0) -> list[list[str]]:
+    """``count`` groups of the names of ``weight``, balanced: largest first, each to the
+    lightest group so far (group 0 starts at ``first``); ties go by name and lowest index."""
+    loads = [first] + [0] * (count - 1)
+    groups: list[list[str]] = [[] for _ in range(count)]
+    for name in sorted(weight, key=lambda s: (-weight[s], s)):
+        lightest = min(range(count), key=lambda i: (loads[i], i))
+        groups[lightest].append(name)
+        loads[lightest] += weight[name]
+    return [sorted(g) for g in groups]
+
+
+def groups(folders: list[Path], count: int) -> list[list[Path]]:
+    """The briefing folders in ``count`` groups for a local parallel build, balanced by the
+    bytes under each folder (roughly what checking, rendering and building it costs). The
+    main process's group 0 is not made lighter: what it does besides (site-wide checks, the
+    home page, the merge) measured about what a worker's start costs it (bench/RESULTS.md)."""
+    weight = {f.name: _bytes(f) for f in folders}
+    by_name = {f.name: f for f in folders}
+    return [[by_name[n] for n in g] for g in balance(weight, count)]
+
+
+def _bytes(folder: Path) -> int:
+    """The size of the files under ``folder`` (0 where it cannot be read: the check says why)."""
+    total = 0
+    for top, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(top, name)).st_size
+    return total
 
 
 def usable_cpus() -> int:

@@ -18,7 +18,7 @@ from conftest import ROOT, tree_bytes
 
 from generator import buildkey
 from generator.build import Built, build
-from generator.buildcache import FOLDER, MANIFEST
+from generator.buildcache import FOLDER, MANIFEST, PICKLE
 from generator.cli import main
 from generator.outdir import CACHE
 from generator.render import default_templates
@@ -189,7 +189,7 @@ def _extra(entry: Path) -> None:
 
 
 def _pickle(entry: Path) -> None:
-    (entry / "briefing.pickle").write_bytes(b"\x80\x05N.")  # None, with the manifest's hash kept
+    (entry / PICKLE).write_bytes(b"\x80\x05N.")  # None, with the manifest's hash kept
 
 
 CORRUPTIONS = {"flipped byte in a page": _flip, "truncated manifest": _truncate,

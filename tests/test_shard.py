@@ -136,9 +136,8 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_site(
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = build_site(site, site_dir=site.parent / "site", jobs=1)
     kept = tree_bytes(out)
-    rendered = run(site)
-    parts = shard.plan(rendered.pages, [b.slug for b in rendered.site.published], 2)
-    victim = sorted(parts[1].slugs)[0]  # built by the spawned worker, not in this process
+    groups = shard.groups(sorted((site / "content").iterdir()), 2)
+    victim = groups[1][0].name  # built by the spawned worker, not in this process
     template = site / "templates/who.md.j2"
     template.write_text(template.read_text(encoding="utf-8") +
                         f'{{% if b.slug == "{victim}" %}}\n[gone](no-such-page.md)\n{{% endif %}}\n',
@@ -149,6 +148,47 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_site(
     assert "Traceback" not in err
     assert tree_bytes(out) == kept
     assert not [p for p in site.parent.iterdir() if p.name.startswith(".site.")]
+
+
+def _worker_and_main_briefings(site: Path) -> tuple[str, str]:
+    groups = shard.groups(sorted((site / "content").iterdir()), 2)
+    assert groups[0] and groups[1]
+    return groups[1][0].name, groups[0][0].name
+
+
+def test_every_process_s_problems_are_reported_at_once(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = build_site(site, site_dir=site.parent / "site", jobs=1)
+    kept = tree_bytes(out)
+    for slug in _worker_and_main_briefings(site):  # one checked in the worker, one here
+        _redate(site, slug, "the day after")
+    assert main(["-C", str(site), "check"]) == 1
+    checked = capsys.readouterr().err
+    assert main(["-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out)]) == 1
+    err = capsys.readouterr().err
+    for slug in _worker_and_main_briefings(site):
+        assert f"content/{slug}/briefing.yaml:" in err, err
+    problems = [line for line in checked.splitlines() if line.startswith("content/")]
+    assert len(problems) == 2 and [line for line in err.splitlines() if line.startswith("content/")] == problems
+    assert "Traceback" not in err
+    assert tree_bytes(out) == kept
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".site.")]
+
+
+def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = build_site(site, site_dir=site.parent / "site", jobs=1)
+    kept = tree_bytes(out)
+    victim, _ = _worker_and_main_briefings(site)
+    template = site / "templates/who.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") +
+                        f'{{% if b.slug == "{victim}" %}}{{{{ b.no_such_field }}}}{{% endif %}}\n',
+                        encoding="utf-8")
+    assert main(["-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "templates/who.md.j2:" in err and "no_such_field" in err, err
+    assert "Traceback" not in err
+    assert tree_bytes(out) == kept
 
 
 def test_summary_line_and_quiet(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
