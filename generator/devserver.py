@@ -24,6 +24,7 @@ from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from . import overlay, watcher
 from .build import mkdocs_config
+from .cache import ThemeListing
 from .errors import BriefsiteError, BuildError, as_build_error
 from .escape import UnsafeURL
 from .mkdocs_parts import watch_sources
@@ -117,6 +118,7 @@ class _Session:
         self.root, self.config_file = root, root / "mkdocs.yml"
         self.site_dir = tempfile.mkdtemp(prefix="briefsite-serve-")
         self.plugins: Any = None
+        self.theme_listing = ThemeListing(self.root)
         self.url = _serve_url(host, port, "/")
         self.server = _Server(builder=self.build, host=host, port=port, root=self.site_dir)
         self.server.error_handler = self.server.error_page
@@ -127,6 +129,13 @@ class _Session:
             config.plugins.on_startup(command="serve", dirty=True)
             self.plugins = config.plugins
         config.site_url = self.url
+        theme, make_env = config.theme, config.theme.get_env
+
+        def get_env() -> Any:
+            env = make_env()
+            self.theme_listing.wrap(env.loader, theme.dirs)
+            return env
+        theme.get_env = get_env  # type: ignore[method-assign]  # this config only
         return config
 
     def build(self, config: Any = None) -> Any:
