@@ -33,6 +33,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import re
 import resource
 import shutil
@@ -418,9 +419,13 @@ def measure_serve(project: Path, env: dict[str, str], *, edits: int, limit: floa
                 raise SystemExit("serve did not come up:\n" + log_path.read_text()[-3000:])
             time.sleep(0.2)
         result["first_build_s"] = time.perf_counter() - t0
+        result["idle_cpu_pct"] = _idle_cpu_pct(proc.pid, IDLE_S)
+        jitter = random.Random(1)
         for k in range(edits):
             for kind, name, (pattern, replacement), page in SERVE_EDITS:
-                time.sleep(1.5)  # let the watcher settle
+                # let the watcher settle; a varied pause, so that edits do not all fall at the
+                # same moment of a polling watcher's cycle (a fixed 1.5 s is 3 polls of 0.5 s)
+                time.sleep(1.5 + jitter.random())
                 # no digits: the support check refuses numbers that no cited passage states
                 marker = f"Benchmark {kind} edit " + _letters(f"{k}{time.time_ns()}")
                 edit = _serve_edit(project / "content" / target / name, pattern,
@@ -435,6 +440,17 @@ def measure_serve(project: Path, env: dict[str, str], *, edits: int, limit: floa
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     return result
+
+
+IDLE_S = 10.0  # seconds of an idle server (no edit) whose CPU time is measured
+
+
+def _idle_cpu_pct(pid: int, seconds: float) -> float:
+    """CPU the server uses while nothing changes (its file watcher), in % of one core."""
+    time.sleep(2.0)  # the first build's last writes and log lines
+    cpu0, t0 = _cpu_s(pid), time.perf_counter()
+    time.sleep(seconds)
+    return round(100 * (_cpu_s(pid) - cpu0) / (time.perf_counter() - t0), 2)
 
 
 def _letters(digits: str) -> str:
@@ -487,6 +503,7 @@ def _serve_row(s: dict, kind: str, bound: float, runs: list[dict]) -> tuple[str,
             "briefing re-rendered",
             f"{served}; server CPU {', '.join(str(e.get('server_cpu_s')) for e in runs)} s; load "
             f"{loads}; first build {s['first_build_s']:.1f} s; "
+            f"idle server CPU {s.get('idle_cpu_pct', '?')} % of a core; "
             f"briefings re-rendered per rebuild: {rendered}; MkDocs rebuild "
             f"{', '.join(str(b) for e in runs for b in e['build_s'])} s")
 

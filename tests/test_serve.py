@@ -353,6 +353,51 @@ def test_a_title_edit_rebuilds_that_briefing_and_the_home_page_only(
         live.close()
 
 
+def _close(session: object) -> None:
+    session.server.shutdown()  # type: ignore[attr-defined]
+    if session.plugins is not None:  # type: ignore[attr-defined]
+        session.plugins.on_shutdown()  # type: ignore[attr-defined]
+    shutil.rmtree(session.site_dir, ignore_errors=True)  # type: ignore[attr-defined]
+
+
+def test_the_theme_is_listed_again_only_when_the_overrides_change(tmp_path: Path) -> None:
+    """``briefsite serve``'s own builds (``devserver._Session``, no HTTP): MkDocs' listing of
+    the theme's files is reused while ``site_config/overrides`` is unchanged (counted), the
+    site has the files a fresh ``briefsite build`` has, and its bytes equal a new session's."""
+    from generator import devserver
+
+    root = corpus.write_project(tmp_path / "project", 2).resolve()
+    one, port = corpus.slug_of(1), _free_port()
+    live = devserver._Session(root, "127.0.0.1", port)
+    extra = root / "site_config" / "overrides" / "assets" / "zq-extra.txt"
+    try:
+        live.build()
+        assert live.server.failure is None and live.theme_listing.listed == 1
+        for what, edit, listed in [
+            ("body", lambda: _edit(root / "content" / one / "timeline.yaml", 'summary: "',
+                                   'summary: "Body zq6. '), 1),
+            ("override added", lambda: extra.write_text("extra\n", encoding="utf-8"), 2),
+            ("body again", lambda: _edit(root / "content" / one / "timeline.yaml", 'summary: "',
+                                         'summary: "Again zq7. '), 2),
+        ]:
+            edit()
+            live.build()
+            assert live.server.failure is None, what
+            assert live.theme_listing.listed == listed, what
+            got = _site_files(Path(live.site_dir))
+            assert sorted(got) == sorted(_fresh_build(root, tmp_path / "fresh")), what
+        assert got["assets/zq-extra.txt"] == b"extra\n"
+    finally:
+        _close(live)
+    fresh = devserver._Session(root, "127.0.0.1", port)  # (one at a time: MkDocs keeps one
+    try:                                                 # plugin instance per process)
+        fresh.build()
+        want = _site_files(Path(fresh.site_dir))
+    finally:
+        _close(fresh)
+    assert sorted(got) == sorted(want) and [rel for rel in want if got[rel] != want[rel]] == []
+
+
 def test_plain_mkdocs_build_still_fails_on_content_errors(tmp_path: Path) -> None:
     """Keeping the last good site is for a dirty serve only: a build must fail."""
     from mkdocs.exceptions import Abort
