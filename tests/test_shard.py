@@ -132,63 +132,55 @@ def _refusals(site: Path, parts: list[Path], capsys: pytest.CaptureFixture[str])
     assert "different number of shards" in capsys.readouterr().err
 
 
-def test_a_failing_worker_fails_the_build_and_keeps_the_site(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = build_site(site, site_dir=site.parent / "site", jobs=1)
-    kept = tree_bytes(out)
-    groups = shard.groups(sorted((site / "content").iterdir()), 2)
-    victim = groups[1][0].name  # built by the spawned worker, not in this process
-    template = site / "templates/who.md.j2"
-    template.write_text(template.read_text(encoding="utf-8") +
-                        f'{{% if b.slug == "{victim}" %}}\n[gone](no-such-page.md)\n{{% endif %}}\n',
-                        encoding="utf-8")
-    assert main(["-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out)]) == 1
-    err = capsys.readouterr().err
-    assert f"{victim}/who.md" in err and "no-such-page.md" in err, err  # the worker's warning
-    assert "Traceback" not in err
-    assert tree_bytes(out) == kept
-    assert not [p for p in site.parent.iterdir() if p.name.startswith(".site.")]
-
-
 def _worker_and_main_briefings(site: Path) -> tuple[str, str]:
     groups = shard.groups(sorted((site / "content").iterdir()), 2)
     assert groups[0] and groups[1]
     return groups[1][0].name, groups[0][0].name
 
 
-def test_every_process_s_problems_are_reported_at_once(
-        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _failed_build(site: Path, capsys: pytest.CaptureFixture[str], template_tail: str = "",
+                  redate: tuple[str, ...] = ()) -> str:
+    """What ``build --jobs 2`` printed after a good build, ``template_tail`` added to the Who
+    template and the briefings ``redate`` given a broken date: it failed, the site was kept."""
     out = build_site(site, site_dir=site.parent / "site", jobs=1)
     kept = tree_bytes(out)
-    for slug in _worker_and_main_briefings(site):  # one checked in the worker, one here
+    capsys.readouterr()
+    template = site / "templates/who.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + template_tail, encoding="utf-8")
+    for slug in redate:
         _redate(site, slug, "the day after")
-    assert main(["-C", str(site), "check"]) == 1
-    checked = capsys.readouterr().err
     assert main(["-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out)]) == 1
     err = capsys.readouterr().err
-    for slug in _worker_and_main_briefings(site):
-        assert f"content/{slug}/briefing.yaml:" in err, err
-    problems = [line for line in checked.splitlines() if line.startswith("content/")]
-    assert len(problems) == 2 and [line for line in err.splitlines() if line.startswith("content/")] == problems
     assert "Traceback" not in err
     assert tree_bytes(out) == kept
     assert not [p for p in site.parent.iterdir() if p.name.startswith(".site.")]
+    return err
+
+
+def test_a_failing_worker_fails_the_build_and_keeps_the_site(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    victim, _ = _worker_and_main_briefings(site)  # built by the spawned worker, not here
+    err = _failed_build(site, capsys, f'{{% if b.slug == "{victim}" %}}\n[gone](no-such-page.md)\n'
+                                      '{% endif %}\n')
+    assert f"{victim}/who.md" in err and "no-such-page.md" in err, err  # the worker's warning
+
+
+def test_every_process_s_problems_are_reported_at_once(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = _worker_and_main_briefings(site)  # one checked in the worker, one here
+    err = _failed_build(site, capsys, redate=broken)
+    assert main(["-C", str(site), "check"]) == 1
+    checked = [line for line in capsys.readouterr().err.splitlines() if line.startswith("content/")]
+    assert len(checked) == 2 and all(f"content/{slug}/briefing.yaml:" in err for slug in broken), err
+    assert [line for line in err.splitlines() if line.startswith("content/")] == checked
 
 
 def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
         site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = build_site(site, site_dir=site.parent / "site", jobs=1)
-    kept = tree_bytes(out)
     victim, _ = _worker_and_main_briefings(site)
-    template = site / "templates/who.md.j2"
-    template.write_text(template.read_text(encoding="utf-8") +
-                        f'{{% if b.slug == "{victim}" %}}{{{{ b.no_such_field }}}}{{% endif %}}\n',
-                        encoding="utf-8")
-    assert main(["-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out)]) == 1
-    err = capsys.readouterr().err
+    err = _failed_build(site, capsys, f'{{% if b.slug == "{victim}" %}}{{{{ b.no_such_field }}}}'
+                                      '{% endif %}\n')
     assert "templates/who.md.j2:" in err and "no_such_field" in err, err
-    assert "Traceback" not in err
-    assert tree_bytes(out) == kept
 
 
 def test_summary_line_and_quiet(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
