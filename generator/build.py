@@ -18,7 +18,6 @@ entries are written for the briefings built.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
@@ -366,11 +365,8 @@ class _Worker:
         _note(progress, self.index, self.count, "done")
 
     def end(self) -> None:
-        """Stop it unless it is done (a worker waiting for the go ends at the stop)."""
-        if self.process.is_alive():
-            with contextlib.suppress(OSError):
-                self.conn.send(None)
-            self.process.join(timeout=5)
+        """Stop it unless it has ended (its result is in or the build failed: nothing it would
+        still do is wanted)."""
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
@@ -410,7 +406,7 @@ def _work(root: Path, config: SiteConfig | None, group: list[Path], index: int, 
         go = conn.recv()
     except (EOFError, OSError):  # the parent has ended (it ends us too)
         return
-    if go is None or config is None:
+    if go is None or config is None:  # (not sent: the parent gives the go to a good site only)
         return
     part, listing = go
     site = Site(config, (), listing, share.exports)
