@@ -145,26 +145,15 @@ def _counts(rendered: Rendered) -> tuple[int, int]:
 
 
 def _build_into(root: Path, target: Path, strict: bool) -> Rendered:
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
-
     tmp = None
     try:
         with user_error(root, KEPT):  # a full disk, a broken theme override
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = emit.new_folder(target.parent, f".{target.name}.new-")
-            config = mkdocs_config(root, tmp, strict=strict)
-            config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
-            try:
-                config.plugins["briefsite"].driven = True  # type: ignore[attr-defined]  # ContentError raised
-                build(config)
-                rendered: Rendered = config.plugins["briefsite"].rendered  # type: ignore[attr-defined]
-            finally:
-                config.plugins.on_shutdown()
+        rendered: Rendered = _mkdocs(root, tmp, strict).rendered  # the plugin ran the pipeline
+        with user_error(root, KEPT):
             emit.swap(tmp, target)
-            return rendered
-    except MkDocsException as exc:  # also Abort (a SystemExit): a strict failure
-        raise BuildError(f"mkdocs build failed: {exc}; {KEPT}") from None
+        return rendered
     finally:
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -173,23 +162,41 @@ def _build_into(root: Path, target: Path, strict: bool) -> Rendered:
 def build_part(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
                inputs: str) -> None:
     """MkDocs into ``dest`` (emptied), writing only ``part``'s pages and exports, + manifest."""
+    plugin = _mkdocs(root, dest, strict, given=rendered, part=part)
+    with user_error(root, KEPT):
+        (dest / shard.MANIFEST).write_text(shard.manifest(part, inputs, plugin.page_urls),
+                                           encoding="utf-8")
+
+
+def _mkdocs(root: Path, dest: Path, strict: bool, **settings: Any) -> _Ran:
+    """``mkdocs build`` of the project into ``dest``, the plugin driven by briefsite (a
+    ``ContentError`` is raised, not logged) with ``settings`` (a part's ``given``, ``part``);
+    returns the plugin, as the build left it."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     try:
-        with user_error(root, KEPT):
+        with user_error(root, KEPT):  # a full disk, a broken theme override
             config = mkdocs_config(root, dest, strict=strict)
-            config.plugins.on_startup(command="build", dirty=False)
+            config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does
             try:
                 plugin: Any = config.plugins["briefsite"]
-                plugin.driven, plugin.given, plugin.part = True, rendered, part
+                plugin.driven = True
+                for name, value in settings.items():
+                    setattr(plugin, name, value)
                 build(config)
-                urls = plugin.page_urls
+                return _Ran(plugin.rendered, plugin.page_urls)
             finally:
-                config.plugins.on_shutdown()
-            (dest / shard.MANIFEST).write_text(shard.manifest(part, inputs, urls), encoding="utf-8")
-    except MkDocsException as exc:
+                config.plugins.on_shutdown()  # resets the plugin: what it made was taken above
+    except MkDocsException as exc:  # also Abort (a SystemExit): a strict failure
         raise BuildError(f"mkdocs build failed: {exc}; {KEPT}") from None
+
+
+class _Ran(NamedTuple):
+    """What a driven build's plugin held at its end."""
+
+    rendered: Rendered
+    page_urls: list[str]
 
 
 def _slugs(rendered: Rendered) -> list[str]:
