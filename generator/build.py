@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import shutil
 import signal
 import sys
 import time
@@ -145,18 +144,10 @@ def _counts(rendered: Rendered) -> tuple[int, int]:
 
 
 def _build_into(root: Path, target: Path, strict: bool) -> Rendered:
-    tmp = None
-    try:
-        with user_error(root, KEPT):  # a full disk, a broken theme override
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = emit.new_folder(target.parent, f".{target.name}.new-")
+    with user_error(root, KEPT), emit.work_folder(target) as tmp:  # a full disk, a read-only folder
         rendered: Rendered = _mkdocs(root, tmp, strict).rendered  # the plugin ran the pipeline
-        with user_error(root, KEPT):
-            emit.swap(tmp, target)
+        emit.swap(tmp, target)
         return rendered
-    finally:
-        if tmp is not None and tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def build_part(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
@@ -208,13 +199,9 @@ def _build_shard(root: Path, target: Path, strict: bool,
     with user_error(root, KEPT):
         rendered = run(root)
     part = shard.plan(rendered.pages, _slugs(rendered), shard_of[1])[shard_of[0]]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = emit.new_folder(target.parent, f".{target.name}.new-")
-    try:
+    with user_error(root, KEPT), emit.work_folder(target) as tmp:
         build_part(root, rendered, part, tmp, strict, shard.input_hash(root))
         emit.swap(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return len(part.slugs), sum(part.owns(path) for path in rendered.pages)
 
 
@@ -231,34 +218,32 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
     if progress and store is not None:
         print(f"build cache: {len(hits)} of {len(level.folders)} briefings reused",
               file=sys.stderr, flush=True)
-    with user_error(root, KEPT):  # a read-only folder, a full disk
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = emit.new_folder(target.parent, f".{target.name}.new-")  # a leftover if killed
-    warned = _Collect()  # MkDocs' warnings, also those the workers send back
-    logging.getLogger("mkdocs").addHandler(warned)
-    workers: list[_Worker] = []
-    try:
-        folders = [work / f"part-{i}" for i in range(len(groups))]
-        for i, group in enumerate(groups[1:], 1):
-            workers.append(_Worker.start(root, level.config, group, i, len(groups), folders[i], strict))
-        rendered, parts = _check(root, level, groups[0], workers, hits)
-        for worker, part in zip(workers, parts[1:], strict=True):
-            worker.go(part, rendered.site.listing)
-        _build_here(root, rendered, parts[0], folders[0], strict, progress)
-        for worker in workers:
-            worker.result(progress)
-        with user_error(root, KEPT):
+    # a read-only folder, a full disk; the work folder goes, the workers ended first
+    with user_error(root, KEPT), emit.work_folder(target) as work:
+        warned = _Collect()  # MkDocs' warnings, also those the workers send back
+        logging.getLogger("mkdocs").addHandler(warned)
+        workers: list[_Worker] = []
+        try:
+            folders = [work / f"part-{i}" for i in range(len(groups))]
+            for i, group in enumerate(groups[1:], 1):
+                workers.append(_Worker.start(root, level.config, group, i, len(groups),
+                                             folders[i], strict))
+            rendered, parts = _check(root, level, groups[0], workers, hits)
+            for worker, part in zip(workers, parts[1:], strict=True):
+                worker.go(part, rendered.site.listing)
+            _build_here(root, rendered, parts[0], folders[0], strict, progress)
+            for worker in workers:
+                worker.result(progress)
             site = work / "site"
             site.mkdir()
             reused = [e for e in (hits.get(b.slug) for b in rendered.site.listing) if e is not None]
             docs = merge.merge_into(folders, site, move=True,
                                     reused=[(e.site, e.docs) for e in reused])
             emit.swap(site, target)
-    finally:
-        logging.getLogger("mkdocs").removeHandler(warned)
-        for worker in workers:
-            worker.end()
-        shutil.rmtree(work, ignore_errors=True)
+        finally:
+            logging.getLogger("mkdocs").removeHandler(warned)
+            for worker in workers:
+                worker.end()
     listing = rendered.site.listing
     if store is not None and not warned.records:  # a warning is shown again by the next build
         _save(store, target, docs, [b for b in listing if b.slug not in hits])

@@ -11,7 +11,8 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import outdir
@@ -48,14 +49,22 @@ def tree_files(root: Path, rendered: Rendered) -> dict[str, str | bytes]:
 def write_tree(files: dict[str, str | bytes], out: Path) -> None:
     """Write ``files`` as a fresh folder ``out``, replacing it whole only when all are written."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = new_folder(out.parent, f".{out.name}.new-")
-    try:
+    with work_folder(out) as tmp:
         write_files(tmp, sorted(files.items()))
         swap(tmp, out)
-    except BaseException:
+
+
+@contextmanager
+def work_folder(target: Path) -> Iterator[Path]:
+    """A new empty folder beside ``target`` (``.<name>.new-*``: one file system, so ``swap``
+    is a rename), removed when the block ends, however it ends; whatever the block swapped in
+    for ``target`` stays."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = new_folder(target.parent, f".{target.name}.new-")
+    try:
+        yield tmp
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 def write_files(folder: Path, files: Iterable[tuple[str, str | bytes]]) -> None:

@@ -181,13 +181,8 @@ def merge_site(root: Path, parts: Sequence[Path], site_dir: Path) -> tuple[Path,
                          "nothing was written")
     manifests = read_manifests(folders)
     outdir.check(root, target, "--site-dir")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = emit.new_folder(target.parent, f".{target.name}.new-")
-    try:
-        with user_error(root, f"{target} was left as it was"):
-            merge_into(folders, tmp)
-            emit.swap(tmp, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with user_error(root, f"{target} was left as it was"), emit.work_folder(target) as tmp:
+        merge_into(folders, tmp)
+        emit.swap(tmp, target)
     outdir.remember_or_warn(root, target)
     return target, len(manifests[0]["site_briefings"]), len(manifests[0]["pages"])

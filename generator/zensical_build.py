@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -74,12 +73,9 @@ def build_site(root: Path, *, site_dir: Path | None = None, strict: bool = True)
 
 
 def _build_into(root: Path, project: dict[str, Any], target: Path, strict: bool) -> Rendered:
-    work = None
-    try:
-        with user_error(root, KEPT):  # a full disk, an unreadable override
-            rendered = run(root)  # ContentError: printed as path:line:col, nothing written
-            target.parent.mkdir(parents=True, exist_ok=True)
-            work = emit.new_folder(target.parent, f".{target.name}.new-")
+    with user_error(root, KEPT):  # a full disk, an unreadable override
+        rendered = run(root)  # ContentError: printed as path:line:col, nothing written
+        with emit.work_folder(target) as work:
             files = emit.tree_files(root, rendered)
             if mkdocs_defaults.CSS not in files:  # the shipped stylesheet, as the plugin adds it
                 files[mkdocs_defaults.CSS] = read_bytes(mkdocs_defaults.css_file(), MAX_ASSET_BYTES)
@@ -91,9 +87,6 @@ def _build_into(root: Path, project: dict[str, Any], target: Path, strict: bool)
             emit.write_files(work / "site", each_file(rendered.site))  # as the plugin does
             emit.swap(work / "site", target)
             return rendered
-    finally:
-        if work is not None and work.exists():
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def project_settings(root: Path) -> dict[str, Any]:
