@@ -5,15 +5,18 @@ The plugin runs the pipeline inside the build; every content problem is found in
 swapped in (``emit.swap``) only when the whole build succeeded: a failed or interrupted build
 leaves the previous site byte-identical and no temporary folders behind.
 
-With ``--jobs N`` the pipeline runs once here, ``shard.plan`` splits the briefings into N
-parts, part 0 is built in this process and the others in spawned workers (each a whole MkDocs
-build in which only its own pages are written), and ``merge.merge_into`` puts them together
-in the temporary folder before the same swap. ``--shard I/N`` builds one part into its folder.
+With ``--jobs N`` (``_build_parallel``) the briefing folders are split into N groups before
+anything is loaded (``shard.groups``); group 0 is this process's, the others go to spawned
+workers. Each process checks and renders its own group (``pipeline.check_share``) and keeps
+only the listings; the problems of every process are reported at once, or the home page is
+rendered here and every process builds its part (a whole MkDocs build in which only its own
+pages are written), and ``merge.merge_into`` puts the parts together in the temporary folder
+before the same swap. ``--shard I/N`` checks and renders everything and builds one part.
 
 With the build cache (``buildcache``, on unless ``cache=False``) every build goes that way: the
 briefings whose entry is valid are neither checked nor rendered nor built again (they are
-excluded pages, like another part's), their folders and search entries are merged in, and
-entries are written for the briefings built.
+excluded pages, like another part's; their listings come from the entries), their folders and
+search entries are merged in, and entries are written for the briefings built.
 """
 
 from __future__ import annotations
@@ -226,8 +229,8 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
         try:
             folders = [work / f"part-{i}" for i in range(len(groups))]
             for i, group in enumerate(groups[1:], 1):
-                workers.append(_Worker.start(root, level.config, group, i, len(groups),
-                                             folders[i], strict))
+                _Worker.start(workers, root, _config(level), group, i, len(groups), folders[i],
+                              strict)
             rendered, parts = _check(root, level, groups[0], workers, hits)
             for worker, part in zip(workers, parts[1:], strict=True):
                 worker.go(part, rendered.site.listing)
@@ -254,14 +257,15 @@ def _check(root: Path, level: pipeline.SiteLevel, group: list[Path], workers: li
            hits: dict[str, buildcache.Entry]) -> tuple[Rendered, list[shard.Part]]:
     """This process's group checked and rendered, the workers' results gathered: the site
     (every problem found by any process raised at once) and the parts to build."""
-    with user_error(root, KEPT):
-        env = pipeline.environment(root)
-        own = pipeline.check_share(root, group, level.config, env)
-    shares = [(own.problems, own.listings, None)] + [w.checked() for w in workers]
+    env = pipeline.environment(root)
+    try:
+        with user_error(root, KEPT):
+            own, error = pipeline.check_share(root, group, _config(level), env), None
+    except BuildError as exc:  # a template error: raised below, after any content problem
+        own, error = pipeline.Share([], {}, {}, []), str(exc)
+    shares = [(own.problems, own.listings, error)] + [w.checked() for w in workers]
     problems = level.problems + [p for found, _, _ in shares for p in found]
-    shown = level.config.show_drafts if level.config else False
-    listings = [b for _, found, _ in shares for b in found] + [
-        e.listing for e in hits.values() if shown or e.listing.meta.status.value == "published"]
+    listings = [b for _, found, _ in shares for b in found] + [e.listing for e in hits.values()]
     site, found = pipeline.assemble(level.config, level.config_doc, level.folders, [], listings,
                                     own.exports)
     problems += found
@@ -278,6 +282,12 @@ def _check(root: Path, level: pipeline.SiteLevel, group: list[Path], workers: li
     parts = [shard.Part(i, len(shares), every & frozenset(f.name for f in g), every)
              for i, g in enumerate([group, *(w.group for w in workers)])]
     return Rendered(site, pages), parts
+
+
+def _config(level: pipeline.SiteLevel) -> SiteConfig | None:
+    """The settings groups are rendered with: none (check only) when the site has problems
+    of its own, which fail the build whatever the briefings hold."""
+    return level.config if not level.problems else None
 
 
 def _build_here(root: Path, rendered: Rendered, part: shard.Part, dest: Path, strict: bool,
@@ -311,8 +321,9 @@ class _Worker:
         self.index, self.count = index, count
 
     @classmethod
-    def start(cls, root: Path, config: SiteConfig | None, group: list[Path], index: int,
-              count: int, dest: Path, strict: bool) -> _Worker:
+    def start(cls, workers: list[_Worker], root: Path, config: SiteConfig | None,
+              group: list[Path], index: int, count: int, dest: Path, strict: bool) -> None:
+        """Start one, added to ``workers`` (which the caller ends, whatever happens next)."""
         context = multiprocessing.get_context("spawn")  # no fork of a process holding MkDocs' state
         mine, theirs = context.Pipe()
         dest.mkdir()
@@ -326,18 +337,21 @@ class _Worker:
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # delivered after the start:
         try:  # never a half-sent start (the worker would die with a traceback, unseen by us)
             process.start()
+            workers.append(cls(process, mine, group, index, count))  # before a signal lands
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             theirs.close()
-        return cls(process, mine, group, index, count)
 
     def _recv(self) -> Any:
         try:
             return self.conn.recv()
         except EOFError:
-            self.process.join()
-            raise BuildError(f"the worker building part {self.index} of {self.count} stopped "
-                             f"(exit status {self.process.exitcode}); {KEPT}") from None
+            raise self._stopped() from None
+
+    def _stopped(self) -> BuildError:
+        self.process.join()
+        return BuildError(f"the worker building part {self.index} of {self.count} stopped "
+                          f"(exit status {self.process.exitcode}); {KEPT}")
 
     def checked(self) -> tuple[list[Problem], list[Listing], str | None]:
         """Its group's problems, or the listings of its published briefings; or its error."""
@@ -345,7 +359,10 @@ class _Worker:
         return result
 
     def go(self, part: shard.Part, listing: tuple[Listing, ...]) -> None:
-        self.conn.send((part, listing))
+        try:
+            self.conn.send((part, listing))
+        except OSError:  # it died after its check
+            raise self._stopped() from None
 
     def result(self, progress: bool) -> None:
         """Its result; its MkDocs warnings are logged here, as a one-process build would."""
@@ -398,9 +415,8 @@ def _work(root: Path, config: SiteConfig | None, group: list[Path], index: int, 
         go = conn.recv()
     except (EOFError, OSError):  # the parent has ended (it ends us too)
         return
-    if go is None or config is None:  # (not sent: the parent gives the go to a good site only)
-        return
-    part, listing = go
+    part, listing = go  # (the go comes only for a site without problems: ``config`` is set)
+    assert config is not None
     site = Site(config, (), listing, share.exports)
     pages = dict.fromkeys(["index.md", *(p for b in listing for p in b.pages)], "")
     pages.update(share.pages)

@@ -1,4 +1,4 @@
-"""The build cache: each unchanged briefing's verified model and built files, reused.
+"""The build cache: each unchanged briefing's listing, built files and search entries, reused.
 
 One entry per briefing and key (``buildkey.briefing_key``), in ``.briefsite-cache/build/<key>/``::
 

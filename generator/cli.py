@@ -87,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
                        help="build only part I of N (0 <= I < N) into --site-dir, for "
                             "'briefsite merge' (shards may run on separate machines)")
     build.add_argument("--cache", action=argparse.BooleanOptionalAction, default=True,
-                       help="reuse the built pages, search entries and checked content of "
+                       help="reuse the built pages, search entries and listings of "
                             "briefings unchanged since an earlier build, kept in "
                             ".briefsite-cache/build/ (default: on; an entry is used only when "
                             "its hashes match, else rebuilt); --no-cache builds everything and "

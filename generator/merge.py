@@ -146,23 +146,37 @@ def read_index(text: str) -> tuple[str, list[str]]:
         _, end = decoder.raw_decode(text, len(_HEAD))
         if not text.startswith(_DOCS, end):
             raise ValueError("not in Material's layout")
-        return text[len(_HEAD):end], entries(text, end + len(_DOCS) - 1)
+        items, after = _items(text, end + len(_DOCS) - 1)
+        if text[after:] != "}":  # anything more: read it the slow way
+            raise ValueError("not in Material's layout")
+        return text[len(_HEAD):end], items
     except ValueError:  # another layout: read it whole, write it as Material does
         data = json.loads(text)
         return _dumps(data["config"]), [_dumps(d) for d in data["docs"]]
 
 
-def entries(text: str, start: int = 0) -> list[str]:
-    """The items of the JSON array at ``text[start]``, each as its JSON text."""
+def entries(text: str) -> list[str]:
+    """The items of the JSON array ``text``, each as its JSON text."""
+    items, after = _items(text, 0)
+    if text[after:].strip():
+        raise ValueError("more than one JSON array")
+    return items
+
+
+def _items(text: str, start: int) -> tuple[list[str], int]:
+    """The items of the JSON array at ``text[start]`` as JSON texts, and where it ends."""
     decoder = json.JSONDecoder()
-    if text[start] != "[":
+    if text[start:start + 1] != "[":
         raise ValueError("not a JSON array")
     items, i = [], start + 1
-    while text[i] != "]":
-        _, end = decoder.raw_decode(text, i)
-        items.append(text[i:end])
-        i = end + 1 if text[end] == "," else end
-    return items
+    try:
+        while text[i] != "]":
+            _, end = decoder.raw_decode(text, i)
+            items.append(text[i:end])
+            i = end + 1 if text[end] == "," else end
+    except IndexError:
+        raise ValueError("the JSON array is not closed") from None
+    return items, i + 1
 
 
 def location(entry: str) -> str:

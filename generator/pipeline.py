@@ -1,8 +1,9 @@
 """The pipeline: load → validate → verify → render, as two flat functions (the map).
 
 Every adapter calls them: ``briefsite check`` calls ``load_site``; ``briefsite render``, the
-MkDocs plugin (and so ``briefsite build`` and ``serve``) call ``run`` and emit its pages their
-own way (a folder of Markdown, or MkDocs' generated files). ``cache`` is the optional
+MkDocs plugin (and so ``mkdocs build``, ``briefsite build --jobs 1 --no-cache``, ``--shard``
+and ``serve``) call ``run`` and emit its pages their own way (a folder of Markdown, or MkDocs'
+generated files). ``cache`` is the optional
 incremental layer (``Reuse``): serve passes a ``cache.SiteCache`` so that an edit reloads and
 re-renders only what changed; ``check`` passes none.
 

@@ -45,3 +45,9 @@ def test_entries_reads_a_cached_list() -> None:
     assert entries("[]") == []
     with pytest.raises(ValueError):
         entries('{"location":""}')
+
+
+@pytest.mark.parametrize("text", ['[{"location":"a/"}', "[", '[{"location":"a/"}] []', "{}"])
+def test_a_broken_cached_list_is_a_value_error(text: str) -> None:
+    with pytest.raises(ValueError):
+        entries(text)

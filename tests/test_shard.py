@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, hang_guard, tree_bytes
@@ -244,3 +245,57 @@ def test_ctrl_c_prints_no_traceback(site: Path) -> None:
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "Traceback" not in err, err
+
+
+def test_content_problems_outrank_a_template_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One process renders only a site without problems: a template error found in one group
+    must not hide another group's content problem (as it never does in one process)."""
+    victim, _ = _worker_and_main_briefings(site)
+    err = _failed_build(site, capsys, "{{ no_such_name }}\n", redate=(victim,))
+    assert main(["-C", str(site), "check"]) == 1
+    checked = [line for line in capsys.readouterr().err.splitlines() if line.startswith("content/")]
+    assert [line for line in err.splitlines() if line.startswith("content/")] == checked, err
+    assert "template error" not in err
+    (site / "content" / ".notes").write_text("a site-wide problem: a hidden file in content/\n")
+    _redate(site, victim, "2025-01-01")
+    assert main(["-C", str(site), "build", "--jobs", "1", "--site-dir", str(site.parent / "c")]) == 1
+    err = capsys.readouterr().err  # cached builds go the parallel way too
+    assert ".notes" in err and "template error" not in err, err
+
+
+def test_a_worker_that_dies_before_the_go_fails_the_build_cleanly(
+        site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator import build as build_module
+
+    go = build_module._Worker.go
+
+    def killed_first(self: Any, *args: Any) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.join()
+        go(self, *args)
+
+    monkeypatch.setattr(build_module._Worker, "go", killed_first)
+    out = site.parent / "site"
+    assert main(["-C", str(site), "build", "--jobs", "2", "--no-cache", "--site-dir", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "stopped" in err and "Traceback" not in err and "internal error" not in err, err
+    assert not out.exists() and not [p for p in site.parent.iterdir() if p.name.startswith(".site.")]
+
+
+def test_a_stop_during_a_worker_s_start_leaves_no_worker_running(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from multiprocessing.context import SpawnProcess
+
+    started: list[SpawnProcess] = []
+    start = SpawnProcess.start
+
+    def interrupted(self: SpawnProcess) -> None:
+        start(self)
+        started.append(self)
+        os.kill(os.getpid(), signal.SIGINT)  # blocked now: delivered once the start is done
+
+    monkeypatch.setattr(SpawnProcess, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(site, site_dir=site.parent / "site", jobs=2, cache=False)
+    assert started and not any(p.is_alive() for p in started)
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".site.")]
