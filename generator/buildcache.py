@@ -24,6 +24,8 @@ are checked, rendered and built (``build.py``), and ``save`` writes their entrie
 from __future__ import annotations
 
 import hashlib
+import importlib
+import io
 import json
 import logging
 import os
@@ -31,6 +33,7 @@ import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .buildkey import FORMAT, briefing_key
 from .listing import Listing
@@ -118,6 +121,22 @@ class Store:
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
 
 
+class _Unpickler(pickle.Unpickler):
+    """Unpickles briefsite's own classes (the models, dates and spreads a listing holds) and
+    ``datetime.date``, nothing else: a tampered entry cannot call a function (``os.system``)
+    while it is read, the way any pickle can; it fails with ``UnpicklingError`` and is rebuilt."""
+
+    MODULES = frozenset({"generator.listing", "generator.model", "generator.dates",
+                         "generator.spread"})  # what a Listing is made of
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module == "datetime" and name == "date") or (module in self.MODULES and "." not in name):
+            found = getattr(importlib.import_module(module), name, None)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a class an entry may hold")
+
+
 def _top(location: str) -> str:
     return location.split("/", 1)[0] if "/" in location else ""
 
@@ -137,7 +156,7 @@ def _checked(folder: Path, key: str, slug: str) -> Entry:
     for rel, digest in files.items():
         if not (folder / rel).is_file() or sha256(folder / rel) != digest:
             raise ValueError(f"{rel}: contents differ from the manifest's hash")
-    listing = pickle.loads((folder / PICKLE).read_bytes())
+    listing = _Unpickler(io.BytesIO((folder / PICKLE).read_bytes())).load()
     if not isinstance(listing, Listing) or listing.slug != slug:
         raise ValueError("holds another briefing")
     docs = entries((folder / SEARCH).read_text(encoding="utf-8"))

@@ -6,8 +6,10 @@ What was rebuilt is counted from ``Built.reused`` (and the summary line), never 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -264,3 +266,27 @@ def test_the_cache_does_not_depend_on_the_site_folder(site: Path) -> None:
     _build(site, "one")
     assert _build(site, "two").reused == 4
     assert main(["-C", str(site), "build", "--site-dir", str(site / CACHE / "x")]) == 2
+
+
+class _Exploit:
+    def __init__(self, proof: Path) -> None:
+        self.proof = proof
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return os.system, (f"touch {self.proof}",)
+
+
+def test_a_tampered_pickle_with_its_hash_rewritten_runs_nothing(site: Path, tmp_path: Path) -> None:
+    """Whoever can write an entry can rewrite its manifest's hashes too: reading the entry
+    must still call no function, only build briefsite's own classes."""
+    _build(site)
+    entry = _entries(site)["briefing-0002"]
+    proof = tmp_path / "ran"
+    (entry / PICKLE).write_bytes(pickle.dumps(_Exploit(proof)))
+    manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"][PICKLE] = hashlib.sha256((entry / PICKLE).read_bytes()).hexdigest()
+    (entry / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    after = _build(site)
+    assert not proof.exists()
+    assert after.reused == 3
+    assert tree_bytes(after.target) == _cold(site)
