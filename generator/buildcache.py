@@ -123,8 +123,9 @@ class Store:
 
 class _Unpickler(pickle.Unpickler):
     """Unpickles briefsite's own classes (the models, dates and spreads a listing holds) and
-    ``datetime.date``, nothing else: a tampered entry cannot call a function (``os.system``)
-    while it is read, the way any pickle can; it fails with ``UnpicklingError`` and is rebuilt."""
+    ``datetime.date``, nothing else: a tampered entry can call no function (``os.system``) but
+    those classes while it is read, where any pickle can; it fails with ``UnpicklingError``
+    and is rebuilt."""
 
     MODULES = frozenset({"generator.listing", "generator.model", "generator.dates",
                          "generator.spread"})  # what a Listing is made of
