@@ -525,3 +525,18 @@ def test_bad_dev_addr_is_a_usage_error(addr: str, capsys: pytest.CaptureFixture[
         cli.main(["serve", "--dev-addr", addr])
     assert exited.value.code == 2
     assert "HOST:PORT" in capsys.readouterr().err
+
+
+def test_a_briefing_folder_stamp_does_not_follow_links_to_folders(tmp_path: Path) -> None:
+    """A link to a parent folder inside a briefing (``sources/up -> ../..``) is no loop for the
+    fingerprint serve takes of each folder; a file's edit still changes it."""
+    from generator.cache import stamp
+
+    folder = tmp_path / "content" / "demo"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "a.txt").write_text("a\n")
+    (folder / "sources" / "up").symlink_to("../..")
+    before = stamp(folder)
+    assert [rel for rel, _, _ in before] == ["sources/a.txt"]
+    (folder / "sources" / "a.txt").write_text("a longer text\n")
+    assert stamp(folder) != before
