@@ -41,6 +41,7 @@ from .listing import Listing
 from .paths import Refused
 from .pipeline import Rendered, run
 from .project import Site, SiteConfig, content_folders
+from .render import render_home
 
 if TYPE_CHECKING:
     from multiprocessing.context import SpawnProcess
@@ -218,9 +219,6 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
                 if store is not None and (e := store.lookup(f, root)) is not None}
     stale = [f for f in level.folders if f.name not in hits]
     groups = shard.groups(stale, shard.job_count(jobs, len(stale)))
-    if progress and store is not None:
-        print(f"build cache: {len(hits)} of {len(level.folders)} briefings reused",
-              file=sys.stderr, flush=True)
     # a read-only folder, a full disk; the work folder goes, the workers ended first
     with user_error(root, KEPT), emit.work_folder(target) as work:
         warned = _Collect()  # MkDocs' warnings, also those the workers send back
@@ -232,6 +230,9 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
                 _Worker.start(workers, root, _config(level), group, i, len(groups), folders[i],
                               strict)
             rendered, parts = _check(root, level, groups[0], workers, hits)
+            if progress and store is not None:
+                print(f"build cache: {len(hits)} of {len(rendered.site.listing)} briefings "
+                      "reused", file=sys.stderr, flush=True)
             for worker, part in zip(workers, parts[1:], strict=True):
                 worker.go(part, rendered.site.listing)
             _build_here(root, rendered, parts[0], folders[0], strict, progress)
@@ -275,13 +276,19 @@ def _check(root: Path, level: pipeline.SiteLevel, group: list[Path], workers: li
         if error is not None:
             raise BuildError(error)
     with user_error(root, KEPT):
-        pages = dict.fromkeys((p for b in site.listing for p in b.pages), "")
-        pages.update(own.pages)
-        pages.update(pipeline.render_site(site, env, only=set()))  # the home page
+        pages = _pages(site.listing, {**own.pages, **render_home(site, env)})
     every = frozenset(b.slug for b in site.listing)
     parts = [shard.Part(i, len(shares), every & frozenset(f.name for f in g), every)
              for i, g in enumerate([group, *(w.group for w in workers)])]
     return Rendered(site, pages), parts
+
+
+def _pages(listing: tuple[Listing, ...], own: dict[str, str]) -> dict[str, str]:
+    """Every page of the site: this process's with their Markdown, the others' (another
+    part's, a reused briefing's, the home page elsewhere) named with none."""
+    pages = dict.fromkeys(["index.md", *(p for b in listing for p in b.pages)], "")
+    pages.update(own)
+    return pages
 
 
 def _config(level: pipeline.SiteLevel) -> SiteConfig | None:
@@ -313,7 +320,8 @@ def _save(store: buildcache.Store, target: Path, docs: list[str] | None,
 
 class _Worker:
     """A spawned process building one group of briefings: it checks and renders them, waits
-    for the go (with every briefing's listing) or the stop, then builds its part."""
+    for the go (with every briefing's listing), then builds its part; the parent terminates
+    it if the build ends first."""
 
     def __init__(self, process: SpawnProcess, conn: Connection, group: list[Path], index: int,
                  count: int) -> None:
@@ -401,7 +409,7 @@ def _work(root: Path, config: SiteConfig | None, group: list[Path], index: int, 
     """A spawned process (``_Worker``): check and render ``group``, send (problems, listings,
     error); then, at the go, build the part and send back (error or None, the warnings logged)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends us
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked since our start (see _start)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # blocked since our start (_Worker.start)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     collect = _Collect()
     logging.basicConfig(handlers=[collect], level=logging.WARNING, force=True)
@@ -418,8 +426,7 @@ def _work(root: Path, config: SiteConfig | None, group: list[Path], index: int, 
     part, listing = go  # (the go comes only for a site without problems: ``config`` is set)
     assert config is not None
     site = Site(config, (), listing, share.exports)
-    pages = dict.fromkeys(["index.md", *(p for b in listing for p in b.pages)], "")
-    pages.update(share.pages)
+    pages = _pages(listing, share.pages)
     error = _failing(lambda: build_part(root, Rendered(site, pages), part, dest, strict,
                                         LOCAL_PARTS), root, index, count)
     _send(conn, (error, collect.records))

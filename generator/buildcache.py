@@ -49,11 +49,10 @@ log = logging.getLogger("mkdocs.plugins.briefsite")
 
 @dataclass(frozen=True)
 class Entry:
-    """A checked entry: its folder, listing, page paths (``slug/who.md``) and search entries."""
+    """A checked entry: its folder, listing and search entries."""
 
     folder: Path
     listing: Listing
-    pages: tuple[str, ...]
     docs: list[str]
 
     @property
@@ -161,12 +160,11 @@ def _checked(folder: Path, key: str, slug: str) -> Entry:
     if not isinstance(listing, Listing) or listing.slug != slug:
         raise ValueError("holds another briefing")
     docs = entries((folder / SEARCH).read_text(encoding="utf-8"))
-    pages = tuple(manifest["pages"])
-    if not all(_top(location(d)) == slug for d in docs) or not all(p.startswith(f"{slug}/") for p in pages):
-        raise ValueError("search entries or pages of another briefing")
-    if pages != tuple(listing.pages):
+    if not all(_top(location(d)) == slug for d in docs):
+        raise ValueError("search entries of another briefing")
+    if manifest["pages"] != listing.pages:
         raise ValueError("its pages are not its listing's")
-    return Entry(folder, listing, pages, docs)
+    return Entry(folder, listing, docs)
 
 
 def _write(store: Path, key: str, listing: Listing, built: Path, docs: list[str]) -> None:

@@ -52,19 +52,29 @@ def load_site(root: Path, cache: Reuse | None = None,
     ``progress(briefings done, briefings in all, problems so far)`` is called after each briefing.
     """
     config, config_doc, folders, problems = site_level(root)
-    briefings = []
-    for done, folder in enumerate(folders, 1):  # each: load YAML → validate models → verify citations
-        briefing, found = cache.load(folder, root) if cache else load_briefing(folder, root)
-        problems += found
-        if briefing is not None:
-            briefings.append(briefing)
-        if progress:
-            progress(done, len(folders), len(problems))
+    briefings, found = _load(folders, root, cache, progress, len(problems))
+    problems += found
     site, found = assemble(config, config_doc, folders, briefings)  # settings + order
     problems += found
     if problems or site is None:
         return None, sorted(set(problems))  # a file can fail its tree's check and its load alike
     return site, []
+
+
+def _load(folders: list[Path], root: Path, cache: Reuse | None = None,
+          progress: Callable[[int, int, int], None] | None = None, earlier: int = 0,
+          ) -> tuple[list[Briefing], list[Problem]]:
+    """Each folder's briefing (load YAML → validate models → verify citations) and problems;
+    ``progress`` counts the ``earlier`` problems too."""
+    briefings, problems = [], []
+    for done, folder in enumerate(folders, 1):
+        briefing, found = cache.load(folder, root) if cache else load_briefing(folder, root)
+        problems += found
+        if briefing is not None:
+            briefings.append(briefing)
+        if progress:
+            progress(done, len(folders), earlier + len(problems))
+    return briefings, problems
 
 
 class SiteLevel(NamedTuple):
@@ -99,12 +109,7 @@ class Share(NamedTuple):
 def check_share(root: Path, folders: list[Path], config: SiteConfig | None,
                 env: Environment | None = None) -> Share:
     """Load, validate and verify the briefings in ``folders``, then render their pages."""
-    briefings, problems = [], []
-    for folder in folders:
-        briefing, found = load_briefing(folder, root)
-        problems += found
-        if briefing is not None:
-            briefings.append(briefing)
+    briefings, problems = _load(folders, root)
     if problems or config is None:
         return Share([], {}, {}, problems)
     site = Site(config, tuple(briefings))

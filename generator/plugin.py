@@ -143,7 +143,7 @@ class BriefsitePlugin(PageMemory, BasePlugin[_Options]):
             if part is None:
                 write_files(site_dir, self.cache.exports(site, site_dir=site_dir if self.dirty else None)
                             if self.cache else each_file(site))
-            else:  # another part's (or a cached) briefing's JSON is not even made
+            else:  # another part's briefing's JSON is not even made (--shard: every model held)
                 def text(b: Briefing, config: SiteConfig) -> str:
                     return briefing_json(b, config) if part.owns(f"{b.slug}/briefing.json") else ""
                 write_files(site_dir, ((rel, t) for rel, t in each_file(site, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -89,7 +89,8 @@ class Site:
     @cached_property
     def published(self) -> tuple[Briefing, ...]:
         """The briefings held here that readers see (drafts only when ``show_drafts`` is set)."""
-        return tuple(b for b in self.briefings if self.shown(b.meta.status.value))
+        return tuple(b for b in self.briefings
+                     if self.config.show_drafts or b.meta.status.value == "published")
 
     @cached_property
     def listing(self) -> tuple[Listing, ...]:
@@ -99,9 +100,6 @@ class Site:
             return self.listed
         return tuple(Listing.of(b) for b in self.published)
 
-    def shown(self, status: str) -> bool:
-        """Whether a briefing of this status is published (drafts: with ``show_drafts``)."""
-        return self.config.show_drafts or status == "published"
 
 
 # Files content/ may hold beside the briefing folders: notes for editors and the files that
@@ -192,7 +190,7 @@ class _Orderable(Protocol):
 _B = TypeVar("_B", bound=_Orderable)
 
 
-def ordered(briefings: Iterable[_B], order: list[str]) -> list[_B]:
+def ordered(briefings: Sequence[_B], order: list[str]) -> list[_B]:
     """Briefings (or listings) in display order: those ``order`` names in its order, then the
     rest, newest event first."""
     rank = {slug: i for i, slug in enumerate(order)}

@@ -70,15 +70,19 @@ def environment(root: Path) -> Environment:
     return env
 
 
-def render_site(site: Site, env: Environment, *, only: set[str] | None = None) -> dict[str, str]:
-    """Every page of the site; with ``only``, just those briefings' pages and the home page."""
-    pages = {"index.md": env.get_template(HOME_TEMPLATE).render(
+def render_site(site: Site, env: Environment) -> dict[str, str]:
+    """Every page of the site: the home page and each published briefing's pages."""
+    pages = render_home(site, env)
+    for briefing in site.published:
+        pages.update(render_briefing(briefing, site, env))
+    return pages
+
+
+def render_home(site: Site, env: Environment) -> dict[str, str]:
+    """The home page, ``{"index.md": markdown}``, from the listings of every briefing."""
+    return {"index.md": env.get_template(HOME_TEMPLATE).render(
         site=site.config, briefings=site.listing, sections=listed_sections,
         key_numbers=listed_key_numbers)}
-    for briefing in site.published:
-        if only is None or briefing.slug in only:
-            pages.update(render_briefing(briefing, site, env))
-    return pages
 
 
 def render_briefing(briefing: Briefing, site: Site, env: Environment) -> dict[str, str]:

@@ -4,8 +4,9 @@ A site splits into parts along briefings: every page of a briefing (and its expo
 only on that briefing, the templates, the theme and the site settings, so disjoint groups of
 briefings can be built apart and their folders put side by side (``merge.py``). Part 0 also
 builds what belongs to the whole site: the home page, any other page outside a briefing's
-folder, ``briefings.json`` and ``feed.xml``. The plan depends only on the rendered pages, so
-every shard of a CI matrix computes the same one.
+folder, ``briefings.json`` and ``feed.xml``. ``plan`` (``--shard``) depends only on the
+rendered pages, so every shard of a CI matrix computes the same one; ``groups`` (``--jobs``)
+splits the folders by their bytes before anything is loaded.
 """
 
 from __future__ import annotations
