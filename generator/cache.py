@@ -47,14 +47,18 @@ def _scan(folder: str, prefix: str, entries: list[tuple[str, int, int]],
         return
     try:
         with os.scandir(folder) as found:
-            for entry in found:
-                if entry.is_dir():
-                    _scan(entry.path, f"{prefix}{entry.name}/", entries, (*above, real))
-                elif entry.is_file():
-                    st = entry.stat()
-                    entries.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
-    except (PermissionError, FileNotFoundError):  # unreadable, or removed while stamped
+            children = list(found)
+    except OSError:  # unreadable, or removed while stamped: the loader reports what it needs
         return
+    for entry in children:
+        try:
+            if entry.is_dir():
+                _scan(entry.path, f"{prefix}{entry.name}/", entries, (*above, real))
+            elif entry.is_file():
+                st = entry.stat()
+                entries.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
+        except OSError:  # a link that loops or goes nowhere: the loader reports it
+            continue
 
 
 class Compiled(BytecodeCache):

@@ -298,7 +298,7 @@ def test_swap_failing(n: int, error: BaseException, project: Path, monkeypatch: 
 
 # --- interrupts -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("where", ["mkdocs.utils.write_file", "generator.pipeline.render_site",
+@pytest.mark.parametrize("where", ["mkdocs.utils.write_file", "generator.pipeline.render_briefing",
                                    "shutil.copyfile"])
 def test_keyboard_interrupt_in_process(where: str, project: Path, monkeypatch: pytest.MonkeyPatch,
                                        capsys: pytest.CaptureFixture[str]) -> None:

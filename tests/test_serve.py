@@ -530,7 +530,7 @@ def test_bad_dev_addr_is_a_usage_error(addr: str, capsys: pytest.CaptureFixture[
 def test_a_briefing_folder_stamp_follows_links_to_folders_without_looping(tmp_path: Path) -> None:
     """A briefing's ``sources/`` may be a link to a shared folder (the loader follows it): an
     edit there changes the fingerprint serve takes of the folder; a link to a parent folder
-    (``sources/up -> ../..``) is no loop."""
+    (``sources/up -> ..``) or a link to itself is no loop."""
     from generator.cache import stamp
 
     shared = tmp_path / "shared"
@@ -539,7 +539,8 @@ def test_a_briefing_folder_stamp_follows_links_to_folders_without_looping(tmp_pa
     folder = tmp_path / "content" / "demo"
     folder.mkdir(parents=True)
     (folder / "sources").symlink_to(shared)
-    (shared / "up").symlink_to("../..")
+    (shared / "up").symlink_to("..")  # the project: it holds content/demo and shared/
+    (shared / "loop").symlink_to("loop")  # a link to itself
     before = stamp(folder)
     assert "sources/a.txt" in [rel for rel, _, _ in before]
     (shared / "a.txt").write_text("a longer text\n")
