@@ -26,24 +26,25 @@ from .render import render_briefing, render_home
 Stamp = tuple[tuple[str, int, int], ...]
 
 
-def stamp(folder: Path) -> Stamp:
-    """A cheap fingerprint of every file under ``folder``: its path, size and mtime."""
+def stamp(folder: Path, root: Path) -> Stamp:
+    """A cheap fingerprint of every file under ``folder`` (in the project ``root``): its path,
+    size and mtime."""
     if not folder.is_dir():
         return ()
     entries: list[tuple[str, int, int]] = []
-    _scan(os.fspath(folder), "", entries, ())
+    _scan(os.fspath(folder), "", entries, (), os.path.realpath(root))
     return tuple(sorted(entries))
 
 
 def _scan(folder: str, prefix: str, entries: list[tuple[str, int, int]],
-          above: tuple[str, ...]) -> None:
+          above: tuple[str, ...], inside: str) -> None:
     """``os.scandir``, not ``Path.rglob``: a serve rebuild stamps every briefing's folder
     (at 100 briefings 17 ms with pathlib, a quarter of that so). Links to folders are
     followed, as the loader follows them (a shared ``sources/``), but never into a folder
-    that contains them (the loader reports that loop); an unreadable folder is skipped (the
-    loader reports what it needs of it)."""
+    that contains them nor out of the project (the loader refuses both); an unreadable folder
+    is skipped (the loader reports what it needs of it)."""
     real = os.path.realpath(folder)
-    if real in above:
+    if real in above or not (real == inside or real.startswith(inside + os.sep)):
         return
     try:
         with os.scandir(folder) as found:
@@ -53,7 +54,7 @@ def _scan(folder: str, prefix: str, entries: list[tuple[str, int, int]],
     for entry in children:
         try:
             if entry.is_dir():
-                _scan(entry.path, f"{prefix}{entry.name}/", entries, (*above, real))
+                _scan(entry.path, f"{prefix}{entry.name}/", entries, (*above, real), inside)
             elif entry.is_file():
                 st = entry.stat()
                 entries.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
@@ -100,7 +101,7 @@ class SiteCache:
 
     def load(self, folder: Path, root: Path) -> tuple[Briefing | None, list[Problem]]:
         """``load_briefing`` with a per-folder cache."""
-        now = stamp(folder)
+        now = stamp(folder, self.root)
         cached = self._briefings.get(folder.name)
         if cached is not None and cached[0] == now:
             return cached[1], cached[2]
@@ -110,7 +111,8 @@ class SiteCache:
 
     def render(self, site: Site, env: Environment) -> dict[str, str]:
         """``render.render_site``, reusing the pages of briefings whose inputs did not change."""
-        shared = (stamp(self.root / "templates"), stamp(self.root / "site_config"))
+        shared = (stamp(self.root / "templates", self.root),
+                  stamp(self.root / "site_config", self.root))
         pages = render_home(site, env)
         everything = self._shared != shared
         self.home_changed = self._home != pages["index.md"]

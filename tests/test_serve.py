@@ -530,7 +530,8 @@ def test_bad_dev_addr_is_a_usage_error(addr: str, capsys: pytest.CaptureFixture[
 def test_a_briefing_folder_stamp_follows_links_to_folders_without_looping(tmp_path: Path) -> None:
     """A briefing's ``sources/`` may be a link to a shared folder (the loader follows it): an
     edit there changes the fingerprint serve takes of the folder; a link to a parent folder
-    (``sources/up -> ..``) or a link to itself is no loop."""
+    (``sources/up -> ..``) or a link to itself is no loop; a link out of the project (``/``) is
+    not walked (the loader refuses it)."""
     from generator.cache import stamp
 
     shared = tmp_path / "shared"
@@ -541,7 +542,9 @@ def test_a_briefing_folder_stamp_follows_links_to_folders_without_looping(tmp_pa
     (folder / "sources").symlink_to(shared)
     (shared / "up").symlink_to("..")  # the project: it holds content/demo and shared/
     (shared / "loop").symlink_to("loop")  # a link to itself
-    before = stamp(folder)
+    (shared / "everything").symlink_to("/")
+    before = stamp(folder, tmp_path)
     assert "sources/a.txt" in [rel for rel, _, _ in before]
+    assert not [rel for rel, _, _ in before if rel.startswith("sources/everything/")]
     (shared / "a.txt").write_text("a longer text\n")
-    assert stamp(folder) != before
+    assert stamp(folder, tmp_path) != before
