@@ -115,17 +115,16 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = True,
         outdir.check(root, target, "--site-dir" if site_dir else "site_dir in mkdocs.yml")
         outdir.remove_leftovers(target)
         store = _store(root, probe) if cache and shard_of is None else None
-        reused = None
         if shard_of is not None:
-            counts = _build_shard(root, target, strict, shard_of)
+            briefings, pages = _build_shard(root, target, strict, shard_of)
+            reused = None
         elif store is not None or shard.job_count(jobs, len(content_folders(root)[0])) > 1:
-            briefings, pages, reused_count = _build_parallel(root, target, strict, jobs,
-                                                             progress, store)
-            counts, reused = (briefings, pages), None if store is None else reused_count
+            briefings, pages, reused = _build_parallel(root, target, strict, jobs, progress, store)
         else:
-            counts = _counts(_build_into(root, target, strict))
+            briefings, pages = _counts(_build_into(root, target, strict))
+            reused = None
         outdir.remember_or_warn(root, target)
-    return Built(target, counts[0], counts[1], time.monotonic() - start, reused)
+    return Built(target, briefings, pages, time.monotonic() - start, reused)
 
 
 def _store(root: Path, config: MkDocsConfig) -> buildcache.Store | None:
@@ -210,9 +209,10 @@ def _build_shard(root: Path, target: Path, strict: bool,
 
 
 def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
-                    progress: bool, store: buildcache.Store | None = None) -> tuple[int, int, int]:
+                    progress: bool, store: buildcache.Store | None = None,
+                    ) -> tuple[int, int, int | None]:
     """Check, render and build the briefings not reused from the cache in groups, one per
-    process, and merge; returns the briefings, pages and briefings reused."""
+    process, and merge; returns the briefings, pages and briefings reused (None: no cache)."""
     with user_error(root, KEPT):
         level = pipeline.site_level(root)
         hits = {f.name: e for f in level.folders
@@ -251,7 +251,7 @@ def _build_parallel(root: Path, target: Path, strict: bool, jobs: int | None,
     listing = rendered.site.listing
     if store is not None and not warned.records:  # a warning is shown again by the next build
         _save(store, target, docs, [b for b in listing if b.slug not in hits])
-    return len(listing), len(rendered.pages), len(reused)
+    return len(listing), len(rendered.pages), None if store is None else len(reused)
 
 
 def _check(root: Path, level: pipeline.SiteLevel, group: list[Path], workers: list[_Worker],
